@@ -1,0 +1,76 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+const Rule = (limit: number, windowMs: number) =>
+  Type.Object({ limit: Type.Integer({ minimum: 1, default: limit }), windowMs: Type.Integer({ minimum: 1, default: windowMs }) }, { default: {} });
+
+/**
+ * The server library's configuration: one schema, defaults in one place. apps/server builds it
+ * from OTTR_* environment variables and validates it at boot.
+ */
+export const ServerConfigSchema = Type.Object({
+  host: Type.String({ default: '127.0.0.1' }),
+  port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  /** Public base URL (for links in the OpenAPI document); derived from host/port when empty. */
+  publicUrl: Type.String({ default: '' }),
+  logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' }),
+  auth: Type.Object(
+    {
+      codeTtlMs: Type.Integer({ minimum: 1000, default: 10 * 60_000 }),
+      codeMaxAttempts: Type.Integer({ minimum: 1, default: 5 }),
+      accessTokenTtlMs: Type.Integer({ minimum: 1000, default: 15 * 60_000 }),
+      refreshTokenTtlMs: Type.Integer({ minimum: 1000, default: 90 * 24 * 3600_000 }),
+      /** Code requests per identifier. */
+      codePerIdentifier: Rule(5, 3600_000),
+      /** Code requests per client IP. */
+      codePerIp: Rule(30, 3600_000),
+      /** Verify attempts per client IP. */
+      verifyPerIp: Rule(60, 3600_000),
+    },
+    { default: {} },
+  ),
+  limits: Type.Object(
+    {
+      groupSizeCap: Type.Integer({ minimum: 2, default: 10_000 }),
+      /** Sends (messages, edits, deletes, reactions) per device. */
+      sendsPerDevice: Rule(200, 1000),
+      /** REST requests per account (all routes). */
+      requestsPerAccount: Rule(600, 10_000),
+      lookupsPerAccount: Rule(200, 3600_000),
+    },
+    { default: {} },
+  ),
+  ws: Type.Object(
+    {
+      heartbeatMs: Type.Integer({ minimum: 100, default: 30_000 }),
+      authTimeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
+      /** A connection whose unsent bytes exceed this is closed with 4001 (slow consumer). */
+      maxBufferedBytes: Type.Integer({ minimum: 1024, default: 4 * 1024 * 1024 }),
+      /** Frames per connection per second before error frames (and, at 4x, close 4004). */
+      framesPerSecond: Type.Integer({ minimum: 1, default: 500 }),
+    },
+    { default: {} },
+  ),
+  typing: Type.Object(
+    {
+      expiresMs: Type.Integer({ minimum: 500, default: 6000 }),
+      throttleMs: Type.Integer({ minimum: 0, default: 1000 }),
+    },
+    { default: {} },
+  ),
+  /** How long (device, clientMsgId) keys are kept; at least 24 h. */
+  idempotencyTtlMs: Type.Integer({ minimum: 24 * 3600_000, default: 48 * 3600_000 }),
+});
+
+export type ServerConfig = Static<typeof ServerConfigSchema>;
+
+/** Fills defaults into a partial config and validates it; throws with every problem listed. */
+export function resolveServerConfig(input: unknown = {}): ServerConfig {
+  const value = Value.Default(ServerConfigSchema, structuredClone(input ?? {}));
+  const errors = [...Value.Errors(ServerConfigSchema, value)];
+  if (errors.length > 0) {
+    const list = errors.map((e) => `  ${e.path || '/'}: ${e.message}`).join('\n');
+    throw new Error(`Invalid server configuration:\n${list}`);
+  }
+  return value as ServerConfig;
+}

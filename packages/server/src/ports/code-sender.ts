@@ -1,0 +1,20 @@
+/** The channel a one-time code goes out on. */
+export type CodeChannel = 'sms' | 'email';
+
+export interface OutgoingCode {
+  channel: CodeChannel;
+  /** E.164 phone number or email address. */
+  to: string;
+  code: string;
+  expiresAt: number;
+}
+
+/**
+ * Sends one-time sign-in codes. Adapters: the development outbox (server log +
+ * data/dev-outbox.log), SMTP (email), later SMS. Throws AppError `code_delivery_failed` when the
+ * code could not be handed over.
+ */
+export interface CodeSender {
+  send(message: OutgoingCode): Promise<void>;
+  close?(): Promise<void>;
+}

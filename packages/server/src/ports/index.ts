@@ -1,0 +1,5 @@
+export type * from './store.js';
+export type * from './bus.js';
+export type * from './code-sender.js';
+export type * from './rate-limiter.js';
+export type * from './clock.js';

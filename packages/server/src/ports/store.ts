@@ -1,0 +1,334 @@
+import type {
+  AccountId,
+  Content,
+  ConversationEvent,
+  ConversationId,
+  ConversationKind,
+  DeviceId,
+  EditRecord,
+  EventId,
+  MessageId,
+  PresencePrivacy,
+  Role,
+} from '@ottr/protocol';
+
+/**
+ * The storage port, grouped by aggregate. Every adapter (SQLite, PostgreSQL, …) passes the one
+ * conformance suite in ../testing. Methods throw AppError with a protocol code for the domain
+ * failures named in their docs; every other failure is a bug or an outage.
+ *
+ * Two counters matter:
+ * - `seq`: per conversation, gapless, starting at 1, assigned in commit order.
+ * - `version`: one store-wide counter, increasing in commit order (a reader that sees version v
+ *   has seen every commit with a lower version). Each commit that changes what an account must
+ *   sync stamps that account's membership row with the commit's version; sync pages by it.
+ */
+export interface Store {
+  readonly accounts: AccountStore;
+  readonly auth: AuthStore;
+  readonly conversations: ConversationStore;
+  readonly events: EventStore;
+  readonly sync: SyncStore;
+  /** Flushes pending writes and releases the database. */
+  close(): Promise<void>;
+}
+
+// ---- accounts ---------------------------------------------------------------------------
+
+export interface AccountRecord {
+  id: AccountId;
+  phone: string | null;
+  email: string | null;
+  displayName: string;
+  about: string;
+  avatar: string | null;
+  presencePrivacy: PresencePrivacy;
+  createdAt: number;
+  lastSeenAt: number | null;
+  /** Set when the account was deleted; its identifiers and profile are erased then. */
+  deletedAt: number | null;
+}
+
+export type AccountPatch = Partial<Pick<AccountRecord, 'displayName' | 'about' | 'avatar' | 'presencePrivacy'>>;
+
+export interface AccountStore {
+  /** Throws `conflict` when the phone or email already belongs to a live account. */
+  create(account: Omit<AccountRecord, 'lastSeenAt' | 'deletedAt'>): Promise<AccountRecord>;
+  get(id: AccountId): Promise<AccountRecord | null>;
+  getMany(ids: readonly AccountId[]): Promise<AccountRecord[]>;
+  /** Exact match on a normalised identifier (E.164 phone or lower-case email) of a live account. */
+  findByIdentifier(kind: 'phone' | 'email', value: string): Promise<AccountRecord | null>;
+  /** Throws `not_found` for unknown or deleted accounts. */
+  update(id: AccountId, patch: AccountPatch): Promise<AccountRecord>;
+  setLastSeen(id: AccountId, at: number): Promise<void>;
+  /**
+   * Erases identifiers and profile, marks the account deleted, revokes all its devices and
+   * drops its blocks. (Leaving conversations is done by the service through ConversationStore.)
+   */
+  markDeleted(id: AccountId, at: number): Promise<void>;
+  /** `blocker` blocks `blocked`; idempotent. */
+  block(blocker: AccountId, blocked: AccountId, at: number): Promise<void>;
+  unblock(blocker: AccountId, blocked: AccountId): Promise<void>;
+  listBlocked(blocker: AccountId): Promise<AccountId[]>;
+  /** True when either account blocked the other. */
+  isBlockedEitherWay(a: AccountId, b: AccountId): Promise<boolean>;
+}
+
+// ---- auth: one-time codes, devices, tokens ----------------------------------------------------
+
+export interface CodeRecord {
+  /** Normalised identifier, e.g. `phone:+15551234567` or `email:a@b.c`. */
+  identifier: string;
+  codeHash: string;
+  expiresAt: number;
+  attempts: number;
+  createdAt: number;
+}
+
+export interface DeviceRecord {
+  id: DeviceId;
+  accountId: AccountId;
+  name: string;
+  platform: string;
+  createdAt: number;
+  lastActiveAt: number;
+  revokedAt: number | null;
+}
+
+export interface TokenRecord {
+  /** SHA-256 of the token (hex); the token itself is never stored. */
+  hash: string;
+  deviceId: DeviceId;
+  kind: 'access' | 'refresh';
+  expiresAt: number;
+}
+
+export type RefreshOutcome =
+  | { outcome: 'rotated'; device: DeviceRecord }
+  /** The token was already rotated once: the device is now revoked. */
+  | { outcome: 'reused'; device: DeviceRecord }
+  | { outcome: 'invalid' };
+
+export interface AuthStore {
+  /** Replaces any code pending for the identifier. */
+  putCode(code: CodeRecord): Promise<void>;
+  getCode(identifier: string): Promise<CodeRecord | null>;
+  /** Adds one failed attempt and returns the new count (0 when no code is pending). */
+  failCodeAttempt(identifier: string): Promise<number>;
+  deleteCode(identifier: string): Promise<void>;
+  /** Creates a device with its first access and refresh tokens, atomically. */
+  createDevice(device: Omit<DeviceRecord, 'revokedAt'>, tokens: readonly TokenRecord[]): Promise<DeviceRecord>;
+  /** The live token with this hash and its device (revoked devices: null). Expiry is the caller's check. */
+  findToken(hash: string): Promise<{ token: TokenRecord; device: DeviceRecord } | null>;
+  /**
+   * Atomically exchanges refresh token `oldHash` for `tokens`: the old refresh token and the
+   * device's older access tokens stop working. Presenting an already-rotated refresh token
+   * revokes the device (token theft: both holders lose it).
+   */
+  rotateRefresh(oldHash: string, tokens: readonly TokenRecord[], now: number): Promise<RefreshOutcome>;
+  listDevices(accountId: AccountId): Promise<DeviceRecord[]>;
+  /** Revokes the device and deletes its tokens. Returns false when it is not a live device of that account. */
+  revokeDevice(accountId: AccountId, deviceId: DeviceId, at: number): Promise<boolean>;
+  touchDevice(deviceId: DeviceId, at: number): Promise<void>;
+  /** Deletes expired codes and tokens; returns how many rows went. */
+  purgeExpired(now: number): Promise<number>;
+}
+
+// ---- conversations and memberships ---------------------------------------------------------
+
+export interface ConversationRecord {
+  id: ConversationId;
+  kind: ConversationKind;
+  title: string | null;
+  description: string | null;
+  /** Direct conversations: both accounts, sorted. Otherwise empty. */
+  participants: AccountId[];
+  createdAt: number;
+  lastSeq: number;
+  lastEventAt: number;
+  /** Active members. */
+  memberCount: number;
+}
+
+export type MembershipStatus = 'active' | 'left' | 'removed';
+
+export interface MembershipRecord {
+  conversationId: ConversationId;
+  accountId: AccountId;
+  role: Role;
+  status: MembershipStatus;
+  /** First seq the member may see: the seq of its join event (channels: 1, all history). */
+  joinedSeq: number;
+  readSeq: number;
+  deliveredSeq: number;
+  muteUntil: number | null;
+  archived: boolean;
+  pinned: boolean;
+}
+
+export interface MembershipView {
+  conversation: ConversationRecord;
+  membership: MembershipRecord;
+  /** Messages by others, not deleted, with seq > readSeq (and >= joinedSeq). */
+  unreadCount: number;
+  lastEvent: ConversationEvent | null;
+}
+
+/** Who did it and when, for operations that append a system event. */
+export interface Actor {
+  accountId: AccountId;
+  at: number;
+}
+
+export interface ListPage<T> {
+  items: T[];
+  /** Opaque to callers; pass back as `cursor`. Null at the end. */
+  next: string | null;
+}
+
+export interface ConversationStore {
+  /**
+   * The direct conversation of two accounts, created (with a `conversation_created` event
+   * and both as members) when it does not exist yet. Exactly one per pair, also under races.
+   */
+  getOrCreateDirect(a: AccountId, b: AccountId, id: ConversationId, eventId: EventId, at: number): Promise<{ conversation: ConversationRecord; created: boolean }>;
+  /**
+   * A group or channel owned by `owner`, with `conversation_created` and a `member_added`
+   * event per initial member. Throws `group_full` past `cap` members.
+   */
+  createGroup(input: {
+    id: ConversationId;
+    kind: 'group' | 'channel';
+    title: string;
+    description: string | null;
+    owner: Actor;
+    members: readonly AccountId[];
+    cap: number | null;
+    newEventId: () => EventId;
+  }): Promise<{ conversation: ConversationRecord; events: ConversationEvent[] }>;
+  get(id: ConversationId): Promise<ConversationRecord | null>;
+  getMembership(id: ConversationId, accountId: AccountId): Promise<MembershipRecord | null>;
+  /** One conversation as a member sees it (any status). Null when never a member. */
+  view(id: ConversationId, accountId: AccountId): Promise<MembershipView | null>;
+  /** The account's active memberships: pinned first, then latest activity first. */
+  listForAccount(accountId: AccountId, opts: { archived: boolean; cursor?: string; limit: number }): Promise<ListPage<MembershipView>>;
+  /** Active members, oldest first. Throws `invalid_cursor`. */
+  listMembers(id: ConversationId, opts: { cursor?: string; limit: number }): Promise<ListPage<MembershipRecord>>;
+  /** Ids of all active members (for fan-out). */
+  activeMemberIds(id: ConversationId): Promise<AccountId[]>;
+  /**
+   * Adds accounts (re-activating former members) with a `member_added` (or, when
+   * `by` is the account itself, `member_joined`) event each. Accounts already active are
+   * skipped. Throws `group_full` past `cap` active members.
+   */
+  addMembers(id: ConversationId, accountIds: readonly AccountId[], role: Role, by: Actor, cap: number | null, newEventId: () => EventId): Promise<ConversationEvent[]>;
+  /** Ends an active membership with `member_left` (by itself) or `member_removed`. Throws `not_member`. */
+  removeMember(id: ConversationId, accountId: AccountId, by: Actor, eventId: EventId): Promise<ConversationEvent>;
+  /** Throws `not_member`. */
+  setRole(id: ConversationId, accountId: AccountId, role: Role, by: Actor, eventId: EventId): Promise<ConversationEvent>;
+  /** Appends `title_changed` / `description_changed` for the fields that differ. */
+  updateInfo(id: ConversationId, patch: { title?: string; description?: string }, by: Actor, newEventId: () => EventId): Promise<ConversationEvent[]>;
+  /** Own settings; throws `not_member`. */
+  updateMembership(id: ConversationId, accountId: AccountId, patch: Partial<Pick<MembershipRecord, 'muteUntil' | 'archived' | 'pinned'>>): Promise<MembershipRecord>;
+  /**
+   * Moves a receipt pointer forward (never back; never past lastSeq; a read also moves
+   * delivered). Stamps the versions of the member and of `notify` so their other devices sync
+   * it. Returns the previous and new pointers; `moved` false when nothing changed.
+   */
+  moveReceipt(
+    id: ConversationId,
+    accountId: AccountId,
+    kind: 'read' | 'delivered',
+    seq: number,
+    notify: readonly AccountId[],
+  ): Promise<{ before: MembershipRecord; after: MembershipRecord; moved: boolean }>;
+  /** For a message at `seq`: recipients' pointers, for read/delivered counts and names. */
+  receiptsAt(id: ConversationId, seq: number, author: AccountId | null, limit: number): Promise<{ recipients: number; delivered: number; read: number; readBy: AccountId[]; deliveredTo: AccountId[] }>;
+}
+
+// ---- events ---------------------------------------------------------------------------------
+
+/** What a caller asks to append; the store assigns seq and version in one commit. */
+export type AppendRequest = {
+  id: EventId;
+  conversationId: ConversationId;
+  sender: AccountId;
+  at: number;
+} & (
+  | {
+      type: 'message';
+      /** Idempotency: the same (device, clientMsgId) returns the first event, never a second. */
+      deviceId: DeviceId;
+      clientMsgId: string;
+      content: Content;
+      replyTo?: { messageId: MessageId; seq: number };
+      forwarded?: { messageId: MessageId; senderId?: AccountId };
+    }
+  | { type: 'edit'; messageId: MessageId; content: Content }
+  | { type: 'delete'; messageId: MessageId }
+  | { type: 'reaction'; messageId: MessageId; emoji: string; action: 'add' | 'remove' }
+);
+
+export interface AppendResult {
+  event: ConversationEvent;
+  /** True when an earlier identical request's event is returned instead of a new one. */
+  duplicate: boolean;
+}
+
+export interface EventStore {
+  /**
+   * Appends one event durably; the promise resolves only after the commit (group commit:
+   * concurrent appends share one transaction). Rules applied in the same commit:
+   * - message: (deviceId, clientMsgId) seen in the last 24 h or more → `duplicate` with the first event.
+   * - edit: target must be a message of the same conversation → else `not_found`; deleted → `message_deleted`.
+   *   The target's current content becomes the new content; the old one stays in its edit history.
+   * - delete: as edit; the target and its edits lose their content (tombstone: `deletedAt`);
+   *   its reactions go. Deleting again → `duplicate` with the first delete event.
+   * - reaction add: one per (message, account, emoji); again → `duplicate` with the first one.
+   *   remove: none present → `not_found`. Deleted target → `message_deleted`.
+   * Also stamps the version of every active member, and advances the conversation's lastSeq.
+   */
+  append(req: AppendRequest): Promise<AppendResult>;
+  /** Any event by id, messages in their current state. */
+  get(id: EventId): Promise<ConversationEvent | null>;
+  /**
+   * A page of events in ascending seq, messages in their current state, never below `minSeq`.
+   * `before`: the `limit` events just below it (default: the latest). `after`: the `limit` just above it.
+   */
+  page(id: ConversationId, opts: { before?: number; after?: number; limit: number; minSeq: number; maxSeq?: number }): Promise<ConversationEvent[]>;
+  /** Distinct senders of messages with fromExclusive < seq <= toInclusive, other than `except`. */
+  sendersBetween(id: ConversationId, fromExclusive: number, toInclusive: number, except: AccountId): Promise<AccountId[]>;
+  /** The original content and each edit, oldest first; empty once deleted. */
+  edits(messageId: MessageId): Promise<EditRecord[]>;
+  /**
+   * Full-text search over the current text and captions of messages in conversations the
+   * account is an active member of (and only the part it may see), newest first.
+   */
+  search(accountId: AccountId, query: string, opts: { conversationId?: ConversationId; cursor?: string; limit: number }): Promise<ListPage<{ event: ConversationEvent; snippet: string }>>;
+  /** Forgets idempotency keys older than `before`; returns how many. */
+  purgeIdempotency(before: number): Promise<number>;
+}
+
+// ---- sync ---------------------------------------------------------------------------------
+
+export interface SyncEntryRecord extends MembershipView {
+  events: ConversationEvent[];
+  receipts: { accountId: AccountId; readSeq: number; deliveredSeq: number }[];
+  partial: boolean;
+}
+
+export interface SyncStore {
+  /**
+   * One page of changes for the account since `cursor` (null: a snapshot of every active
+   * membership, without events). Conversations come in the order their membership versions
+   * were stamped; a conversation's events are those committed after the cursor that the
+   * member may see, in seq order, at most `limit` events per page in all (a conversation cut
+   * short is `partial` and continues in the next page). A membership that ended (left,
+   * removed) after the cursor comes with its final status and the events up to its end.
+   * `receipts` are the pointers of other members that moved after the cursor, at most 100 per
+   * conversation, latest first (channels: only for admins). The returned cursor,
+   * passed back, continues; when `hasMore` is false it marks "caught up". Throws `invalid_cursor`.
+   * Cost: proportional to what changed for this account, not to its number of conversations.
+   */
+  page(accountId: AccountId, cursor: string | null, limit: number): Promise<{ entries: SyncEntryRecord[]; cursor: string; hasMore: boolean }>;
+}
