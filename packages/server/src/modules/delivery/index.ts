@@ -1,0 +1,1 @@
+export { Delivery, accountSubject, presenceSubject } from './delivery.js';
