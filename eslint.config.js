@@ -1,0 +1,113 @@
+// ESLint flat config. TypeScript under packages/, apps/, e2e/ and bench/ is linted with type
+// information (typescript-eslint recommendedTypeChecked + projectService, which uses the nearest
+// tsconfig.json of each file: packages/*/tsconfig.json, apps/*/tsconfig.json, e2e/tsconfig.json,
+// bench/tsconfig.json). Other TypeScript (root vitest.config.ts) gets the rules that need no
+// types; plain JS (scripts/*.mjs, eslint.config.js) gets eslint:recommended.
+// Import boundaries are checked separately by scripts/check-boundaries.mjs (`npm run lint`).
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const TYPED_TS = [
+  'packages/*/src/**/*.{ts,tsx,mts,cts}',
+  'apps/*/src/**/*.{ts,tsx,mts,cts}',
+  'e2e/**/*.{ts,tsx,mts,cts}',
+  'bench/**/*.{ts,tsx,mts,cts}',
+];
+const ALL_TS = ['**/*.{ts,tsx,mts,cts}'];
+const TEST_FILES = ['**/*.test.{ts,tsx,mts,cts}', '**/*.spec.{ts,tsx,mts,cts}'];
+
+export default defineConfig(
+  {
+    ignores: [
+      '**/node_modules/',
+      '**/dist/',
+      '**/data/',
+      '**/coverage/',
+      '**/test-output/',
+      '**/*.d.ts',
+    ],
+  },
+  {
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+  },
+
+  // Everything: eslint:recommended plus a few rules that hold for JS and TS alike.
+  js.configs.recommended,
+  {
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: 'module',
+      globals: { ...globals.node },
+    },
+    rules: {
+      // `x == null` (null or undefined) is the one accepted loose comparison.
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+      'no-console': 'off',
+    },
+  },
+
+  // TypeScript without type information (files outside any project, e.g. vitest.config.ts).
+  {
+    files: ALL_TS,
+    extends: [tseslint.configs.recommended],
+  },
+
+  // TypeScript with type information.
+  {
+    files: TYPED_TS,
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        // JSX event handlers may be async; promises passed where callbacks return void are not.
+        { checksVoidReturn: { attributes: false } },
+      ],
+      // An adapter may implement an async port method without awaiting anything.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+
+  // Rules for all TypeScript (typed or not).
+  {
+    files: ALL_TS,
+    rules: {
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', fixStyle: 'separate-type-imports' },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
+      ],
+    },
+  },
+
+  // Tests: vitest's asymmetric matchers (expect.any, expect.objectContaining) are typed `any`.
+  {
+    files: TEST_FILES,
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+    },
+  },
+
+  // Libraries log through their injected logger, never the console.
+  {
+    files: ['packages/**'],
+    rules: { 'no-console': 'error' },
+  },
+);
