@@ -217,6 +217,12 @@ export interface ConversationStore {
   /** Ids of all active members (for fan-out). */
   activeMemberIds(id: ConversationId): Promise<AccountId[]>;
   /**
+   * How two accounts are related, for presence privacy: `direct` when both are active members
+   * of their direct conversation, `group` when both are active members of some group (channels
+   * do not count: subscribers do not see each other).
+   */
+  relation(a: AccountId, b: AccountId): Promise<{ direct: boolean; group: boolean }>;
+  /**
    * Adds accounts (re-activating former members) with a `member_added` (or, when
    * `by` is the account itself, `member_joined`) event each. Accounts already active are
    * skipped. Throws `group_full` past `cap` active members.
