@@ -1,0 +1,1 @@
+export { Metrics, FIXED_ROUTE_LABELS, type MetricsOptions } from './metrics.js';
