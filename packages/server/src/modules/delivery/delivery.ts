@@ -19,6 +19,11 @@ export class Delivery {
     for (const id of accountIds) this.bus.publish(accountSubject(id), message);
   }
 
+  /** Passes an already serialized frame on to every connected device of each account. */
+  forward(accountIds: Iterable<AccountId>, frame: string): void {
+    for (const id of accountIds) this.bus.publish(accountSubject(id), { frame });
+  }
+
   /** Closes the sockets of one device (signed out), wherever they are. */
   closeDevice(accountId: AccountId, deviceId: DeviceId, code: number, reason: string): void {
     this.bus.publish(accountSubject(accountId), { close: { code, reason, deviceId } });

@@ -1,0 +1,3 @@
+export { SyncService } from './sync.service.js';
+export { syncRoutes } from './sync.http.js';
+export { syncFrames } from './sync.ws.js';
