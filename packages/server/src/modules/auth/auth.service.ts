@@ -1,0 +1,229 @@
+import { CLOSE } from '@ottr/protocol';
+import type { Account, AccountId, DeviceId, Identifier, RouteInput, RouteOutput, Session, Tokens } from '@ottr/protocol';
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../../config.js';
+import { AppError, isAppError } from '../../errors/index.js';
+import type { AuthContext } from '../../handlers.js';
+import type { AccountRecord, Clock, CodeChannel, CodeSender, IdGenerator, RateLimiter, RateRule, Store, TokenRecord } from '../../ports/index.js';
+import type { Delivery } from '../delivery/index.js';
+import { codeMatches, generateCode, hashCode } from './codes.js';
+import { identifierKey, maskIdentifier, parseIdentifier, type ParsedIdentifier } from './identifiers.js';
+import { hashToken, newToken } from './tokens.js';
+
+export type CodeSent = RouteOutput<'requestCode'>;
+export type VerifyRequest = RouteInput<'verifyCode'>['body'];
+
+export interface AuthServiceDeps {
+  store: Store;
+  clock: Clock;
+  ids: IdGenerator;
+  codeSender: CodeSender;
+  rateLimiter: RateLimiter;
+  delivery: Delivery;
+  config: Pick<ServerConfig, 'auth'>;
+  logger: Logger;
+  /** Key of the code HMAC: at least 16 characters, the same on every node and across restarts. */
+  secret: string;
+}
+
+/** A device's lastActiveAt is written at most this often. */
+export const TOUCH_INTERVAL_MS = 60_000;
+
+/** The account as its owner sees it (GET /v1/me, and in the session at sign-in). */
+export function accountOf(record: AccountRecord): Account {
+  return {
+    id: record.id,
+    phone: record.phone,
+    email: record.email,
+    displayName: record.displayName,
+    about: record.about,
+    avatar: record.avatar,
+    presencePrivacy: record.presencePrivacy,
+    createdAt: record.createdAt,
+  };
+}
+
+/** Counts one hit of `key`; throws `rate_limited` with `retryAfter` (seconds) when over `rule`. */
+export async function enforceRateLimit(limiter: RateLimiter, key: string, rule: RateRule): Promise<void> {
+  const decision = await limiter.hit(key, rule);
+  if (!decision.allowed) {
+    throw new AppError('rate_limited', undefined, { retryAfter: Math.max(1, Math.ceil(decision.retryAfterMs / 1000)) });
+  }
+}
+
+/**
+ * Sign-in with one-time codes, sessions per device, and bearer-token authentication.
+ *
+ * Codes are stored as HMACs and never logged (only the development code sender writes them
+ * out); identifiers appear in logs masked. Tokens are opaque and stored as SHA-256.
+ */
+export class AuthService {
+  private readonly cfg: ServerConfig['auth'];
+  private readonly log: Logger;
+
+  constructor(private readonly deps: AuthServiceDeps) {
+    if (deps.secret.length < 16) throw new Error('AuthService: the code secret must have at least 16 characters');
+    this.cfg = deps.config.auth;
+    this.log = deps.logger.child({ module: 'auth' });
+  }
+
+  /** Sends a new code to a phone (SMS) or email address; any earlier pending code stops working. */
+  async requestCode(request: Identifier, ip: string): Promise<CodeSent> {
+    const id = parseIdentifier(request);
+    const key = identifierKey(id);
+    await enforceRateLimit(this.deps.rateLimiter, `auth:code:ip:${ip}`, this.cfg.codePerIp);
+    await enforceRateLimit(this.deps.rateLimiter, `auth:code:id:${key}`, this.cfg.codePerIdentifier);
+
+    const now = this.deps.clock.now();
+    const code = generateCode();
+    const expiresAt = now + this.cfg.codeTtlMs;
+    const channel: CodeChannel = id.kind === 'phone' ? 'sms' : 'email';
+    await this.deps.store.auth.putCode({ identifier: key, codeHash: hashCode(this.deps.secret, key, code), expiresAt, attempts: 0, createdAt: now });
+    try {
+      await this.deps.codeSender.send({ channel, to: id.value, code, expiresAt });
+    } catch (err) {
+      await this.deps.store.auth.deleteCode(key);
+      this.log.warn({ to: maskIdentifier(id), channel, reason: isAppError(err) ? err.message : String(err) }, 'sign-in code not delivered');
+      throw isAppError(err) ? err : new AppError('code_delivery_failed', undefined, { cause: err });
+    }
+    this.log.info({ to: maskIdentifier(id), channel }, 'sign-in code sent');
+    return { identifier: id.value, channel, expiresAt };
+  }
+
+  /**
+   * Checks the code; on success it is used up and the account (created on first sign-in) gets a
+   * new device with an access and a refresh token. Wrong codes count; the last allowed wrong
+   * attempt deletes the code.
+   */
+  async verifyCode(request: VerifyRequest, ip: string): Promise<Session> {
+    await enforceRateLimit(this.deps.rateLimiter, `auth:verify:ip:${ip}`, this.cfg.verifyPerIp);
+    const id = parseIdentifier('phone' in request ? { phone: request.phone } : { email: request.email });
+    const key = identifierKey(id);
+    const codes = this.deps.store.auth;
+    const now = this.deps.clock.now();
+
+    const pending = await codes.getCode(key);
+    if (pending === null || pending.expiresAt <= now) {
+      if (pending !== null) await codes.deleteCode(key);
+      throw new AppError('code_expired');
+    }
+    if (pending.attempts >= this.cfg.codeMaxAttempts) {
+      await codes.deleteCode(key);
+      throw new AppError('code_attempts_exceeded');
+    }
+    if (!codeMatches(this.deps.secret, key, request.code, pending.codeHash)) {
+      const attempts = await codes.failCodeAttempt(key);
+      if (attempts === 0) throw new AppError('code_expired'); // used or replaced meanwhile
+      if (attempts >= this.cfg.codeMaxAttempts) {
+        await codes.deleteCode(key);
+        this.log.warn({ to: maskIdentifier(id), attempts }, 'sign-in code locked after too many wrong attempts');
+        throw new AppError('code_attempts_exceeded');
+      }
+      throw new AppError('code_invalid', `The code is wrong (${this.cfg.codeMaxAttempts - attempts} attempts left)`);
+    }
+    await codes.deleteCode(key);
+
+    const { account, created } = await this.findOrCreateAccount(id, now);
+    const deviceId = this.deps.ids.next('device') as DeviceId;
+    const issued = this.issueTokens(deviceId, now);
+    await codes.createDevice(
+      { id: deviceId, accountId: account.id, name: request.device.name, platform: request.device.platform ?? '', createdAt: now, lastActiveAt: now },
+      issued.records,
+    );
+    this.log.info({ accountId: account.id, deviceId, newAccount: created }, created ? 'account created, signed in' : 'signed in');
+    return { ...issued.tokens, accountId: account.id, deviceId, newAccount: created, account: accountOf(account) };
+  }
+
+  /**
+   * Rotates a refresh token: new access and refresh tokens, the old ones stop working. A refresh
+   * token presented a second time means it leaked: the device is signed out everywhere.
+   */
+  async refresh(refreshToken: string): Promise<Tokens> {
+    const hash = hashToken(refreshToken);
+    const now = this.deps.clock.now();
+    const live = await this.deps.store.auth.findToken(hash);
+    if (live !== null && live.token.kind !== 'refresh') throw new AppError('unauthorized', 'Not a refresh token');
+    if (live !== null && live.token.expiresAt <= now) throw new AppError('unauthorized', 'The refresh token has expired; sign in again');
+
+    // Not live: unknown, or already rotated (reuse). The store tells which; no tokens are issued then.
+    const issued = live === null ? null : this.issueTokens(live.device.id, now);
+    const result = await this.deps.store.auth.rotateRefresh(hash, issued?.records ?? [], now);
+    if (result.outcome === 'reused') {
+      const { accountId, id: deviceId } = result.device;
+      this.deps.delivery.closeDevice(accountId, deviceId, CLOSE.sessionRevoked, 'refresh token reused');
+      this.log.warn({ accountId, deviceId }, 'refresh token reused: device signed out');
+      throw new AppError('session_revoked', 'This refresh token was already used; the device was signed out');
+    }
+    if (result.outcome === 'invalid') throw new AppError('unauthorized', 'Unknown refresh token');
+    if (issued === null) throw new AppError('internal', 'A refresh token rotated that was not live');
+    return issued.tokens;
+  }
+
+  /** Signs the calling device out and closes its sockets. */
+  async logout(auth: AuthContext): Promise<void> {
+    await this.deps.store.auth.revokeDevice(auth.accountId, auth.deviceId, this.deps.clock.now());
+    this.deps.delivery.closeDevice(auth.accountId, auth.deviceId, CLOSE.sessionRevoked, 'signed out');
+    this.log.info({ accountId: auth.accountId, deviceId: auth.deviceId }, 'signed out');
+  }
+
+  /**
+   * The device behind an access token. Throws `unauthorized` (missing, unknown, rotated away, or
+   * its device was signed out: tokens of revoked devices are deleted), `token_expired`, or
+   * `session_revoked` (a token still found for a device marked revoked).
+   */
+  async authenticate(accessToken: string): Promise<AuthContext> {
+    if (accessToken.length === 0 || accessToken.length > 512) throw new AppError('unauthorized');
+    const found = await this.deps.store.auth.findToken(hashToken(accessToken));
+    if (found === null || found.token.kind !== 'access') throw new AppError('unauthorized');
+    const { device, token } = found;
+    if (device.revokedAt !== null) throw new AppError('session_revoked');
+    const now = this.deps.clock.now();
+    if (token.expiresAt <= now) throw new AppError('token_expired');
+    if (now - device.lastActiveAt >= TOUCH_INTERVAL_MS) await this.deps.store.auth.touchDevice(device.id, now);
+    return { accountId: device.accountId, deviceId: device.id };
+  }
+
+  /** Deletes expired codes and tokens (call periodically); returns how many went. */
+  purgeExpired(): Promise<number> {
+    return this.deps.store.auth.purgeExpired(this.deps.clock.now());
+  }
+
+  private issueTokens(deviceId: DeviceId, now: number): { tokens: Tokens; records: TokenRecord[] } {
+    const accessToken = newToken();
+    const refreshToken = newToken();
+    const accessTokenExpiresAt = now + this.cfg.accessTokenTtlMs;
+    return {
+      tokens: { accessToken, accessTokenExpiresAt, refreshToken },
+      records: [
+        { hash: hashToken(accessToken), deviceId, kind: 'access', expiresAt: accessTokenExpiresAt },
+        { hash: hashToken(refreshToken), deviceId, kind: 'refresh', expiresAt: now + this.cfg.refreshTokenTtlMs },
+      ],
+    };
+  }
+
+  private async findOrCreateAccount(id: ParsedIdentifier, now: number): Promise<{ account: AccountRecord; created: boolean }> {
+    const accounts = this.deps.store.accounts;
+    const existing = await accounts.findByIdentifier(id.kind, id.value);
+    if (existing !== null) return { account: existing, created: false };
+    try {
+      const account = await accounts.create({
+        id: this.deps.ids.next('account') as AccountId,
+        phone: id.kind === 'phone' ? id.value : null,
+        email: id.kind === 'email' ? id.value : null,
+        displayName: maskIdentifier(id),
+        about: '',
+        avatar: null,
+        presencePrivacy: 'everyone',
+        createdAt: now,
+      });
+      return { account, created: true };
+    } catch (err) {
+      // Two first sign-ins racing: the other one created it.
+      if (isAppError(err) && err.code === 'conflict') {
+        const winner = await accounts.findByIdentifier(id.kind, id.value);
+        if (winner !== null) return { account: winner, created: false };
+      }
+      throw err;
+    }
+  }
+}
