@@ -1,7 +1,7 @@
 export { AuthService, TOUCH_INTERVAL_MS, accountOf, enforceRateLimit } from './auth.service.js';
 export type { AuthServiceDeps, CodeSent, VerifyRequest } from './auth.service.js';
-export { authHttpHandlers } from './auth.http.js';
-export type { AuthHttpHandlers } from './auth.http.js';
+export { authRoutes } from './auth.http.js';
+export type { AuthRoutes } from './auth.http.js';
 export {
   EMAIL_MAX_LENGTH,
   identifierKey,
