@@ -129,8 +129,8 @@ export async function startGateway(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- frames are asserted field by field
-export type AnyFrame = Record<string, any>;
+/** A received frame, asserted field by field. */
+export type AnyFrame = Record<string, unknown>;
 
 export interface Closed {
   code: number;
