@@ -1,0 +1,116 @@
+import type { AccountId } from '@ottr/protocol';
+import { AppError, type AccountRecord, type AccountStore } from '@ottr/server';
+import Database from 'better-sqlite3';
+import { json, type Db, type Param } from './db.js';
+
+interface AccountRow {
+  id: string;
+  phone: string | null;
+  email: string | null;
+  display_name: string;
+  about: string;
+  avatar: string | null;
+  presence_privacy: AccountRecord['presencePrivacy'];
+  created_at: number;
+  last_seen_at: number | null;
+  deleted_at: number | null;
+}
+
+const toAccount = (r: AccountRow): AccountRecord => ({
+  id: r.id as AccountId,
+  phone: r.phone,
+  email: r.email,
+  displayName: r.display_name,
+  about: r.about,
+  avatar: r.avatar,
+  presencePrivacy: r.presence_privacy,
+  createdAt: r.created_at,
+  lastSeenAt: r.last_seen_at,
+  deletedAt: r.deleted_at,
+});
+
+const PATCH_COLUMNS = { displayName: 'display_name', about: 'about', avatar: 'avatar', presencePrivacy: 'presence_privacy' } as const;
+
+export function createAccountStore(db: Db): AccountStore {
+  const load = (id: string) => {
+    const row = db.get<AccountRow>('SELECT * FROM accounts WHERE id = ?', id);
+    return row === undefined ? null : toAccount(row);
+  };
+
+  return {
+    async create(a) {
+      try {
+        db.run(
+          `INSERT INTO accounts (id, phone, email, display_name, about, avatar, presence_privacy, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          a.id, a.phone, a.email, a.displayName, a.about, a.avatar, a.presencePrivacy, a.createdAt,
+        );
+      } catch (e) {
+        // Phone and email are UNIQUE; a deleted account has neither any more.
+        if (e instanceof Database.SqliteError && /accounts\.(phone|email)/.test(e.message)) throw new AppError('conflict', 'Identifier in use');
+        throw e;
+      }
+      return load(a.id)!;
+    },
+
+    get: async (id) => load(id),
+
+    async getMany(ids) {
+      return db.all<AccountRow>('SELECT * FROM accounts WHERE id IN (SELECT value FROM json_each(?))', json(ids)).map(toAccount);
+    },
+
+    async findByIdentifier(kind, value) {
+      const row = db.get<AccountRow>(`SELECT * FROM accounts WHERE ${kind === 'phone' ? 'phone' : 'email'} = ? AND deleted_at IS NULL`, value);
+      return row === undefined ? null : toAccount(row);
+    },
+
+    async update(id, patch) {
+      const sets: string[] = [];
+      const args: Param[] = [];
+      for (const key of Object.keys(PATCH_COLUMNS) as (keyof typeof PATCH_COLUMNS)[]) {
+        const value = patch[key];
+        if (value === undefined) continue;
+        sets.push(`${PATCH_COLUMNS[key]} = ?`);
+        args.push(value);
+      }
+      const changed = sets.length === 0 ? db.get('SELECT 1 FROM accounts WHERE id = ? AND deleted_at IS NULL', id) !== undefined
+        : db.run(`UPDATE accounts SET ${sets.join(', ')} WHERE id = ? AND deleted_at IS NULL`, ...args, id).changes === 1;
+      if (!changed) throw new AppError('not_found', 'No such account');
+      return load(id)!;
+    },
+
+    async setLastSeen(id, at) {
+      db.run('UPDATE accounts SET last_seen_at = ? WHERE id = ?', at, id);
+    },
+
+    async markDeleted(id, at) {
+      db.write(() => {
+        const n = db.run(
+          `UPDATE accounts SET phone = NULL, email = NULL, display_name = 'Deleted account', about = '', avatar = NULL,
+             deleted_at = coalesce(deleted_at, ?) WHERE id = ?`,
+          at, id,
+        ).changes;
+        if (n === 0) throw new AppError('not_found', 'No such account');
+        db.run('UPDATE devices SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL', at, id);
+        db.run('DELETE FROM tokens WHERE device_id IN (SELECT id FROM devices WHERE account_id = ?)', id);
+        db.run('DELETE FROM blocks WHERE blocker = ? OR blocked = ?', id, id);
+      });
+    },
+
+    async block(blocker, blocked, at) {
+      db.run('INSERT OR IGNORE INTO blocks (blocker, blocked, created_at) VALUES (?, ?, ?)', blocker, blocked, at);
+    },
+
+    async unblock(blocker, blocked) {
+      db.run('DELETE FROM blocks WHERE blocker = ? AND blocked = ?', blocker, blocked);
+    },
+
+    async listBlocked(blocker) {
+      return db.all<{ blocked: AccountId }>('SELECT blocked FROM blocks WHERE blocker = ? ORDER BY created_at, blocked', blocker).map((r) => r.blocked);
+    },
+
+    async isBlockedEitherWay(a, b) {
+      return db.get('SELECT 1 FROM blocks WHERE (blocker = ? AND blocked = ?) OR (blocker = ? AND blocked = ?)', a, b, b, a) !== undefined;
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import type { ConversationEvent } from '@ottr/protocol';
+import { AppError, type ConversationRecord, type ConversationStore } from '@ottr/server';
+import { decodeCursor, encodeCursor, isInt, isObj, isStr } from './cursor.js';
+import { bool, json, type Db, type Param } from './db.js';
+import { createMembershipOps } from './memberships.js';
+import { activateMember, appendSystemEvent } from './system-events.js';
+import { toConversation, toView, VIEW_FROM, type ConversationRow, type ViewRow } from './views.js';
+import type { Writer } from './writer.js';
+
+/** listForAccount position: pinned, last event time, conversation id of the last item. */
+interface ListCursor {
+  p: number;
+  t: number;
+  id: string;
+}
+const isListCursor = (c: unknown): c is ListCursor => isObj(c) && isInt(c.p) && isInt(c.t) && isStr(c.id);
+
+export function createConversationStore(db: Db, writer: Writer): ConversationStore {
+  const load = (id: string): ConversationRecord | null => {
+    const row = db.get<ConversationRow>('SELECT * FROM conversations WHERE id = ?', id);
+    return row === undefined ? null : toConversation(row);
+  };
+  const insertConversation = (c: { id: string; kind: string; title: string | null; description: string | null; pair: string[]; at: number }) =>
+    db.run(
+      `INSERT INTO conversations (id, kind, title, description, direct_a, direct_b, created_at, last_seq, last_event_at, member_count)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 0)`,
+      c.id, c.kind, c.title, c.description, c.pair[0] ?? null, c.pair[1] ?? null, c.at, c.at,
+    );
+  const directOf = (pair: string[]) =>
+    db.get<ConversationRow>("SELECT * FROM conversations WHERE kind = 'direct' AND direct_a = ? AND direct_b = ?", pair[0]!, pair[1]!);
+
+  return {
+    ...createMembershipOps(db, writer),
+
+    async getOrCreateDirect(a, b, id, eventId, at) {
+      const pair = [a, b].sort();
+      // Check and create run in one synchronous call: no other call interleaves, and the
+      // unique index on the pair backs it up.
+      const existing = directOf(pair);
+      if (existing !== undefined) return { conversation: toConversation(existing), created: false };
+      writer.write((tx) => {
+        insertConversation({ id, kind: 'direct', title: null, description: null, pair, at });
+        const { seq } = tx.appendEvent({ id: eventId, conversationId: id, type: 'conversation_created', sender: a, at, data: json({ kind: 'direct' }) });
+        for (const member of new Set(pair)) activateMember(db, tx, id, 'direct', member, 'member', seq);
+      });
+      return { conversation: load(id)!, created: true };
+    },
+
+    async createGroup(input) {
+      const { id, kind, owner } = input;
+      const members = [...new Set(input.members)].filter((m) => m !== owner.accountId);
+      if (input.cap !== null && members.length + 1 > input.cap) throw new AppError('group_full');
+      const events = writer.write((tx) => {
+        insertConversation({ id, kind, title: input.title, description: input.description, pair: [], at: owner.at });
+        const head = () => ({ id: input.newEventId(), conversationId: id, sender: owner.accountId, at: owner.at });
+        const created = appendSystemEvent(tx, head(), 'conversation_created', { kind, title: input.title });
+        activateMember(db, tx, id, kind, owner.accountId, 'owner', created.seq);
+        const out: ConversationEvent[] = [created];
+        for (const m of members) {
+          const e = appendSystemEvent(tx, head(), 'member_added', { accountId: m, role: 'member' });
+          activateMember(db, tx, id, kind, m, 'member', e.seq);
+          out.push(e);
+        }
+        return out;
+      });
+      return { conversation: load(id)!, events };
+    },
+
+    get: async (id) => load(id),
+
+    async view(id, accountId) {
+      const row = db.get<ViewRow>(`SELECT c.*, m.* FROM ${VIEW_FROM} WHERE m.conversation_id = ? AND m.account_id = ?`, id, accountId);
+      return row === undefined ? null : toView(db, row);
+    },
+
+    async listForAccount(accountId, opts) {
+      const conds = ["m.account_id = ? AND m.status = 'active' AND m.archived = ?"];
+      const args: Param[] = [accountId, bool(opts.archived)];
+      if (opts.cursor !== undefined) {
+        const c = decodeCursor(opts.cursor, isListCursor);
+        conds.push('(m.pinned < ? OR (m.pinned = ? AND (c.last_event_at < ? OR (c.last_event_at = ? AND c.id > ?))))');
+        args.push(c.p, c.p, c.t, c.t, c.id);
+      }
+      const rows = db.all<ViewRow>(
+        `SELECT c.*, m.* FROM ${VIEW_FROM} WHERE ${conds.join(' AND ')} ORDER BY m.pinned DESC, c.last_event_at DESC, c.id LIMIT ?`,
+        ...args, opts.limit + 1,
+      );
+      const page = rows.slice(0, opts.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map((r) => toView(db, r)),
+        next: rows.length > opts.limit && last !== undefined ? encodeCursor({ p: last.pinned, t: last.last_event_at, id: last.id }) : null,
+      };
+    },
+
+    async relation(a, b) {
+      const pair = [a, b].sort();
+      const direct = db.get(
+        `SELECT 1 FROM conversations c
+         JOIN memberships ma ON ma.conversation_id = c.id AND ma.account_id = c.direct_a AND ma.status = 'active'
+         JOIN memberships mb ON mb.conversation_id = c.id AND mb.account_id = c.direct_b AND mb.status = 'active'
+         WHERE c.kind = 'direct' AND c.direct_a = ? AND c.direct_b = ?`,
+        pair[0]!, pair[1]!,
+      );
+      const group = db.get(
+        `SELECT 1 FROM memberships ma
+         JOIN memberships mb ON mb.conversation_id = ma.conversation_id AND mb.account_id = ? AND mb.status = 'active'
+         JOIN conversations c ON c.id = ma.conversation_id AND c.kind = 'group'
+         WHERE ma.account_id = ? AND ma.status = 'active' LIMIT 1`,
+        b, a,
+      );
+      return { direct: direct !== undefined, group: group !== undefined };
+    },
+
+    async updateInfo(id, patch, by, newEventId) {
+      const current = load(id);
+      if (current === null) throw new AppError('not_found', 'No such conversation');
+      const title = patch.title !== undefined && patch.title !== current.title ? patch.title : undefined;
+      const description = patch.description !== undefined && patch.description !== current.description ? patch.description : undefined;
+      if (title === undefined && description === undefined) return [];
+      return writer.write((tx) => {
+        const head = () => ({ id: newEventId(), conversationId: id, sender: by.accountId, at: by.at });
+        const out: ConversationEvent[] = [];
+        if (title !== undefined) {
+          db.run('UPDATE conversations SET title = ? WHERE id = ?', title, id);
+          out.push(appendSystemEvent(tx, head(), 'title_changed', { title }));
+        }
+        if (description !== undefined) {
+          db.run('UPDATE conversations SET description = ? WHERE id = ?', description, id);
+          out.push(appendSystemEvent(tx, head(), 'description_changed', { description }));
+        }
+        return out;
+      });
+    },
+  };
+}
