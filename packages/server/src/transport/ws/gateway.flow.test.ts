@@ -1,12 +1,13 @@
 import { once } from 'node:events';
 import { CLOSE } from '@ottr/protocol';
+import type { ClientOptions } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGateway, TestClient, type AnyFrame, type Harness } from './test-kit.js';
 
 let h: Harness;
 const clients: TestClient[] = [];
 
-async function authed(token: string, options?: ConstructorParameters<typeof import('ws').WebSocket>[2]): Promise<TestClient> {
+async function authed(token: string, options?: ClientOptions): Promise<TestClient> {
   const { client } = await TestClient.authed(h.url, token, options);
   clients.push(client);
   return client;
