@@ -10,10 +10,11 @@ const MARK = '**';
 /**
  * The user's text as an FTS5 query of plain words: each whitespace-separated word becomes a
  * quoted string (inner quotes doubled), so operators, parentheses, `*`, `:` and quotes are
- * just text and no input can be a syntax error. Words are ANDed. Null when there is no word.
+ * just text and no input can be a syntax error. Control characters (NUL would end the query
+ * string inside SQLite) separate words. Words are ANDed. Null when there is no word.
  */
 export function matchExpression(query: string): string | null {
-  const words = query.split(/\s+/u).filter((w) => w !== '');
+  const words = query.split(/[\s\p{Cc}]+/u).filter((w) => w !== '');
   return words.length === 0 ? null : words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' ');
 }
 

@@ -1,0 +1,1 @@
+export { storeConformance } from './store-conformance.js';

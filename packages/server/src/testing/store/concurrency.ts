@@ -1,0 +1,54 @@
+import type { ConversationEvent, ConversationId } from '@ottr/protocol';
+import { describe, expect } from 'vitest';
+import type { Suite } from './fixtures.js';
+
+export function concurrencyTests(s: Suite): void {
+  const { f, test } = s;
+
+  const seqsOf = (events: ConversationEvent[]) => events.map((e) => e.seq);
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+  describe('seq under concurrency', () => {
+    test('500 concurrent appends to one conversation get unique, gapless seqs', async () => {
+      const [a, b] = await f.accounts(2);
+      const id = await f.direct(a!, b!);
+      const results = await Promise.all(Array.from({ length: 500 }, (_, i) => f.send(id, i % 2 ? a! : b!, `m${i}`)));
+      const seqs = results.map((r) => r.event.seq).sort((x, y) => x - y);
+      expect(seqs).toEqual(range(501).slice(1));
+      const history = await f.history(id);
+      expect(seqsOf(history)).toEqual(range(501));
+      expect(new Set(history.map((e) => e.id)).size).toBe(501);
+      expect((await s.store.conversations.get(id))?.lastSeq).toBe(501);
+      for (const r of results) expect(history[r.event.seq - 1]?.id).toBe(r.event.id);
+    });
+
+    test('appends interleaved across conversations keep each conversation gapless', async () => {
+      const accounts = await f.accounts(6);
+      const ids: ConversationId[] = [];
+      for (let i = 0; i < 5; i++) ids.push(await f.direct(accounts[i]!, accounts[i + 1]!));
+      const results = await Promise.all(Array.from({ length: 400 }, (_, i) => f.send(ids[(i * 7) % 5]!, accounts[(i * 7) % 5]!, `m${i}`)));
+      for (const id of ids) {
+        const mine = results.filter((r) => r.event.conversationId === id).map((r) => r.event.seq).sort((x, y) => x - y);
+        expect(mine).toEqual(range(81).slice(1));
+        expect(seqsOf(await f.history(id))).toEqual(range(81));
+      }
+    });
+
+    test('appends racing with membership changes and receipts stay gapless', async () => {
+      const [owner, ...others] = await f.accounts(11);
+      const id = await f.group(owner!, others.slice(0, 5));
+      const ops: Promise<unknown>[] = [];
+      for (let i = 0; i < 100; i++) {
+        ops.push(f.send(id, owner!, `m${i}`));
+        if (i % 20 === 0) ops.push(s.store.conversations.addMembers(id, [others[5 + i / 20]!], 'member', f.actor(owner!), null, () => f.id('event')));
+        if (i % 10 === 0) ops.push(s.store.conversations.moveReceipt(id, others[0]!, 'read', i, []));
+      }
+      ops.push(s.store.conversations.updateInfo(id, { title: 'Renamed' }, f.actor(owner!), () => f.id('event')));
+      await Promise.all(ops);
+      const history = await f.history(id);
+      expect(seqsOf(history)).toEqual(range(history.length));
+      expect(history.length).toBe(6 + 100 + 5 + 1);
+      expect((await s.store.conversations.get(id))?.lastSeq).toBe(history.length);
+    });
+  });
+}
