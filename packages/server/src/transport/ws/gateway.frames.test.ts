@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { CLOSE, LIMITS, type ClientFrameOf } from '@ottr/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../errors/index.js';
@@ -141,5 +142,27 @@ describe('ws gateway: frames after ready', () => {
     c.send(JSON.stringify({ type: 'ping', id: 'huge', pad: 'x'.repeat(2 * 1024 * 1024) }));
     expect((await c.closed).code).toBe(CLOSE.tooBig);
     expect(await h.serverClosed(1)).toEqual([CLOSE.tooBig]);
+  });
+
+  it('invalid UTF-8 in a text frame closes with 1007 (ws), nothing crashes', async () => {
+    c.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    expect((await c.closed).code).toBe(1007);
+    const { client } = await TestClient.authed(h.url, 'alice2');
+    expect(await client.request({ type: 'ping', id: 'p' })).toMatchObject({ type: 'result' });
+    client.close();
+  });
+
+  it('garbage after the handshake (an invalid opcode) only closes that socket', async () => {
+    const raw = connect(h.port, '127.0.0.1');
+    raw.on('error', () => {});
+    raw.write(
+      'GET /v1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    const response = await new Promise<string>((resolve) => raw.once('data', (d: Buffer) => resolve(d.toString())));
+    expect(response).toMatch(/^HTTP\/1\.1 101/);
+    raw.write(Buffer.from([0x8f, 0x80, 0, 0, 0, 0])); // FIN + reserved opcode 0xF, masked, empty
+    await new Promise((resolve) => raw.once('close', resolve));
+    await stillUsable();
   });
 });

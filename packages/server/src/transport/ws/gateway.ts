@@ -4,7 +4,8 @@
  *
  * Transport: JSON text frames, no per-message compression. Any other path than /v1/ws → HTTP
  * 404; while the gateway shuts down → 503. A message above LIMITS.hardFrameBytes (1 MiB) closes
- * the socket with 1009.
+ * the socket with 1009; other WebSocket protocol errors close it as the ws library decides
+ * (invalid UTF-8 in a text frame 1007, bad framing 1002).
  *
  * Auth: the first frame must be `auth` {type, id, token, protocol?} within ws.authTimeoutMs,
  * else close 4003 (also when `authenticate` is still running then). Success → `ready`
