@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { GatewayMetrics } from '../transport/ws/index.js';
 import { Metrics } from './metrics.js';
 
 /** The value of one series in the text exposition, or undefined when absent. */
@@ -11,9 +12,8 @@ describe('Metrics', () => {
   it('gives each instance its own registry: two servers in one process do not clash', async () => {
     const a = new Metrics();
     const b = new Metrics();
-    a.wsOpened();
-    a.wsOpened();
-    b.wsOpened();
+    a.connections(2);
+    b.connections(1);
     expect(value(await a.render(), 'ws_connections')).toBe(2);
     expect(value(await b.render(), 'ws_connections')).toBe(1);
   });
@@ -25,24 +25,30 @@ describe('Metrics', () => {
 
   it('counts WebSocket traffic with bounded labels', async () => {
     const m = new Metrics({ processMetrics: false });
-    m.wsOpened();
-    m.wsOpened();
-    m.wsOpened();
-    m.wsFrameIn('send');
-    m.wsFrameIn('send');
-    m.wsFrameIn('x'.repeat(1000));
-    m.wsFrameIn('__proto__');
-    m.wsFrameOut(3);
-    m.wsClosedWith(1001);
-    m.wsClosedWith(4999);
-    m.wsRejected(4003);
+    const gateway: GatewayMetrics = m;
+    gateway.connections?.(3);
+    gateway.onFrameIn?.('send');
+    gateway.onFrameIn?.('send');
+    gateway.onFrameIn?.('unknown');
+    gateway.onFrameIn?.('x'.repeat(1000));
+    gateway.onFrameIn?.('__proto__');
+    for (let i = 0; i < 3; i++) gateway.onFrameOut?.();
+    gateway.onClose?.(1001);
+    gateway.onClose?.(4999);
+    gateway.onClose?.(4003);
+    gateway.onError?.('rate_limited');
+    gateway.onError?.('made_up');
+    gateway.connections?.(1);
     const text = await m.render();
     expect(value(text, 'ws_frames_in_total{type="send"}')).toBe(2);
+    expect(value(text, 'ws_frames_in_total{type="unknown"}')).toBe(1);
     expect(value(text, 'ws_frames_in_total{type="other"}')).toBe(2);
     expect(value(text, 'ws_frames_out_total')).toBe(3);
     expect(value(text, 'ws_closed_total{code="1001"}')).toBe(1);
     expect(value(text, 'ws_closed_total{code="other"}')).toBe(1);
     expect(value(text, 'ws_closed_total{code="4003"}')).toBe(1);
+    expect(value(text, 'errors_total{code="rate_limited"}')).toBe(1);
+    expect(value(text, 'errors_total{code="other"}')).toBe(1);
     expect(value(text, 'ws_connections')).toBe(1);
   });
 
@@ -75,7 +81,7 @@ describe('Metrics', () => {
 
   it('applies a prefix and default labels', async () => {
     const m = new Metrics({ prefix: 'ottr_', defaultLabels: { node: 'n1' }, processMetrics: false });
-    m.wsOpened();
+    m.connections(1);
     expect(value(await m.render(), 'ottr_ws_connections{node="n1"}')).toBe(1);
     expect(m.contentType).toContain('text/plain');
   });

@@ -12,7 +12,7 @@ export interface MetricsOptions {
 
 /** A label value outside the known set: keeps every label's cardinality bounded. */
 const OTHER = 'other';
-const FRAME_TYPES = new Set<string>(Object.keys(ClientFrameSchemas));
+const FRAME_TYPES = new Set<string>([...Object.keys(ClientFrameSchemas), 'unknown', 'invalid']);
 const CLOSE_CODES = new Set<number>([...Object.values(CLOSE), 1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011]);
 /** Route labels are operation ids or a few fixed names; never raw URLs. */
 export const FIXED_ROUTE_LABELS = ['openapi', 'healthz', 'readyz', 'metrics', 'ws', 'not_found'] as const;
@@ -26,6 +26,7 @@ const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1
  * The server's Prometheus metrics, in a registry of their own (never prom-client's global one),
  * so several servers in one process do not clash. Recording goes through the methods below,
  * which map free-form input (frame types from clients, close codes) to a bounded label set.
+ * Structurally a GatewayMetrics (transport/ws): pass the same instance to the gateway.
  */
 export class Metrics {
   readonly registry: Registry;
@@ -46,7 +47,7 @@ export class Metrics {
     if (options.defaultLabels) this.registry.setDefaultLabels(options.defaultLabels);
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: p });
 
-    this.wsConnections = new Gauge({ name: `${p}ws_connections`, help: 'Open authenticated WebSocket connections on this node', registers });
+    this.wsConnections = new Gauge({ name: `${p}ws_connections`, help: 'Open WebSocket connections on this node', registers });
     this.wsFramesIn = new Counter({ name: `${p}ws_frames_in_total`, help: 'Frames received from clients, by frame type', labelNames: ['type'], registers });
     this.wsFramesOut = new Counter({ name: `${p}ws_frames_out_total`, help: 'Frames written to client sockets', registers });
     this.wsClosed = new Counter({ name: `${p}ws_closed_total`, help: 'WebSocket connections closed, by close code', labelNames: ['code'], registers });
@@ -79,28 +80,31 @@ export class Metrics {
     return this.registry.metrics();
   }
 
-  wsOpened(): void {
-    this.wsConnections.inc();
+  // ---- WebSocket gateway (these five methods make Metrics a GatewayMetrics) ----------------
+
+  /** Open sockets on this node after each change (sets ws_connections). */
+  connections(n: number): void {
+    this.wsConnections.set(n);
   }
 
-  /** An authenticated connection closed with `code` (codes outside the known set count as `other`). */
-  wsClosedWith(code: number): void {
-    this.wsConnections.dec();
-    this.wsClosed.inc({ code: CLOSE_CODES.has(code) ? String(code) : OTHER });
-  }
-
-  /** A connection that never authenticated closed (not counted in ws_connections). */
-  wsRejected(code: number): void {
-    this.wsClosed.inc({ code: CLOSE_CODES.has(code) ? String(code) : OTHER });
-  }
-
-  /** A frame arrived; unknown types (whatever a client sends) count as `other`. */
-  wsFrameIn(type: string): void {
+  /** A frame arrived; types that are not client frames count as `other`. */
+  onFrameIn(type: string): void {
     this.wsFramesIn.inc({ type: FRAME_TYPES.has(type) ? type : OTHER });
   }
 
-  wsFrameOut(count = 1): void {
-    this.wsFramesOut.inc(count);
+  /** One frame written to one socket. */
+  onFrameOut(): void {
+    this.wsFramesOut.inc();
+  }
+
+  /** A socket closed with `code` (codes outside the protocol's and the standard ones count as `other`). */
+  onClose(code: number): void {
+    this.wsClosed.inc({ code: CLOSE_CODES.has(code) ? String(code) : OTHER });
+  }
+
+  /** An error frame was sent. */
+  onError(code: string): void {
+    this.errors.inc({ code: code in ERRORS ? code : OTHER });
   }
 
   /**
@@ -127,8 +131,8 @@ export class Metrics {
     this.httpDuration.observe({ route: r }, seconds);
   }
 
-  /** An error with a protocol code was sent to a client. */
+  /** A problem with a protocol code was sent to a REST client. */
   error(code: ErrorCode): void {
-    this.errors.inc({ code: code in ERRORS ? code : OTHER });
+    this.onError(code);
   }
 }

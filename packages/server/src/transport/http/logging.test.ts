@@ -1,0 +1,48 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { LOG_REDACT, redactUrl } from './logging.js';
+
+function capture(): { logger: pino.Logger; lines: () => Record<string, unknown>[] } {
+  const out: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      out.push(chunk.toString('utf8'));
+      cb();
+    },
+  });
+  return { logger: pino({ redact: LOG_REDACT }, stream), lines: () => out.map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+describe('LOG_REDACT', () => {
+  it('censors tokens, authorization headers and one-time codes at any of the first levels', () => {
+    const { logger, lines } = capture();
+    logger.info({
+      token: 't1',
+      req: { headers: { authorization: 'Bearer t2', host: 'x' } },
+      body: { refreshToken: 't3', code: '123456', phone: '+1555' },
+      session: { tokens: { accessToken: 't4' } },
+    });
+    const text = JSON.stringify(lines()[0]);
+    for (const secret of ['t1', 't2', 't3', 't4', '123456']) expect(text).not.toContain(`"${secret}"`);
+    expect(text).not.toContain('Bearer');
+    expect(text).toContain('+1555');
+    expect(text).toContain('"host":"x"');
+  });
+
+  it('keeps error codes and numeric codes readable', () => {
+    const { logger, lines } = capture();
+    logger.info({ err: { code: 'rate_limited' }, close: { code: 1001 }, code: 'ECONNRESET' });
+    expect(lines()[0]).toMatchObject({ err: { code: 'rate_limited' }, close: { code: 1001 }, code: 'ECONNRESET' });
+  });
+});
+
+describe('redactUrl', () => {
+  it('censors secret query parameters and keeps the rest', () => {
+    expect(redactUrl('/v1/ws?token=abc&x=1')).toBe('/v1/ws?token=[Redacted]&x=1');
+    expect(redactUrl('/v1/x?Code=123456&refreshToken=r&q=hello')).toBe('/v1/x?Code=[Redacted]&refreshToken=[Redacted]&q=hello');
+    expect(redactUrl('/v1/x?%74oken=abc')).toBe('/v1/x?%74oken=[Redacted]');
+    expect(redactUrl('/v1/me')).toBe('/v1/me');
+    expect(redactUrl('/v1/x?%=1&token')).toBe('/v1/x?%=1&token');
+  });
+});
