@@ -132,6 +132,16 @@ describe('ws gateway: frames after ready', () => {
     await stillUsable();
   });
 
+  it('validation messages of unions name the meant variant or the accepted literals', async () => {
+    const typing = await c.request({ type: 'typing', id: 't', conversationId: CNV, state: 'dancing' });
+    expect(typing.message).toBe('typing: /state: Expected one of "typing", "stopped"');
+    const send = { type: 'send', id: 's', conversationId: CNV, clientMsgId: 'c1' };
+    const image = await c.request({ ...send, content: { kind: 'image' } });
+    expect(image.message).toBe('send: /content/mediaId: Expected required property');
+    const kind = await c.request({ ...send, content: { kind: 'gif' } });
+    expect(kind.message).toMatch(/^send: \/content\/kind: Expected one of "text", "image", /);
+  });
+
   it(`a frame above ${LIMITS.frameBytes} bytes → frame_too_large; then a normal request works`, async () => {
     const big = JSON.stringify({ type: 'ping', id: 'big', pad: 'x'.repeat(300 * 1024) });
     expect(await c.request(big)).toMatchObject({ type: 'error', code: 'frame_too_large', status: 413 });

@@ -1,3 +1,4 @@
+import type { ValueError } from '@sinclair/typebox/errors';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { ClientFrameSchemas, LIMITS, type ClientFrameType, type ErrorCode } from '@ottr/protocol';
 
@@ -62,11 +63,38 @@ export function parseInbound(data: Buffer, isBinary: boolean): InboundResult {
   const validator = VALIDATORS[type];
   if (!validator.Check(frame)) {
     const first = validator.Errors(frame).First();
-    const where = first ? first.path || '/' : '/';
-    const what = first ? first.message : 'does not match the schema';
-    return reject('validation_failed', `${type}: ${where}: ${what}`, id, type);
+    const { path, message } = first ? explain(first) : { path: '', message: 'does not match the schema' };
+    return reject('validation_failed', `${type}: ${path || '/'}: ${message}`, id, type);
   }
   return { ok: true, type, id, frame };
+}
+
+/**
+ * A readable message for a schema error. TypeBox reports a failed union as "Expected union
+ * value"; instead, name the first error of the variant the value was meant to be (the first one
+ * whose literal discriminator, e.g. `kind`, matched), or list the accepted literals.
+ */
+function explain(e: ValueError): { path: string; message: string } {
+  if (e.errors.length === 0) return { path: e.path, message: e.message };
+  const discriminator = (v: ValueError) => isLiteral(v) && (v.path === e.path || parentOf(v.path) === e.path);
+  const accepted: string[] = [];
+  let at = e.path;
+  for (const variant of e.errors) {
+    const errors = [...variant];
+    const wrong = errors.find(discriminator);
+    if (!wrong) return errors[0] ? explain(errors[0]) : { path: e.path, message: e.message };
+    at = wrong.path;
+    accepted.push(JSON.stringify((wrong.schema as { const?: unknown }).const));
+  }
+  return { path: at, message: `Expected one of ${[...new Set(accepted)].join(', ')}` };
+}
+
+function isLiteral(e: ValueError): boolean {
+  return (e.schema as { const?: unknown }).const !== undefined;
+}
+
+function parentOf(path: string): string {
+  return path.slice(0, Math.max(0, path.lastIndexOf('/')));
 }
 
 function truncate(s: string, max: number): string {
