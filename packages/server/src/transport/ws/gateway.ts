@@ -37,10 +37,13 @@
  * match them by id.
  *
  * Heartbeat: every ws.heartbeatMs the server sends a WebSocket ping to each socket; a socket
- * that has not answered the previous ping with a pong is dropped (recorded as 4002).
+ * that has not answered the previous ping with a pong by the next tick is dropped without a
+ * closing handshake (the peer sees 1006; metrics record 4002). A dead peer goes within
+ * 2 × heartbeatMs. Clients that cannot see pings (browsers) may send the `ping` frame.
  *
  * Slow consumer: a frame is written only if the socket's unsent bytes plus the frame stay within
  * ws.maxBufferedBytes; otherwise the socket is closed 4001 and the client resyncs on reconnect.
+ * Any closing handshake not finished within 5 s ends with the socket destroyed.
  *
  * Realtime frames: bus messages on `acct.<accountId>` (subscribed while the account has a
  * connection on this node). `close` closes the device's (or all the account's) connections with
