@@ -6,3 +6,13 @@ export { createHttpApp, LOG_REDACT, redactUrl, toProblem, PROBLEM_CONTENT_TYPE }
 export type { HttpAppOptions } from './transport/http/index.js';
 export { Metrics, FIXED_ROUTE_LABELS } from './metrics/index.js';
 export type { MetricsOptions } from './metrics/index.js';
+export { ServerConfigSchema, resolveServerConfig } from './config.js';
+export type { ServerConfig } from './config.js';
+export type { ServerDeps } from './deps.js';
+export type { AuthContext, HttpHandlers } from './handlers.js';
+export { MemoryBus } from './adapters/memory-bus.js';
+export { MemoryRateLimiter } from './adapters/memory-rate-limiter.js';
+export { UlidGenerator, systemClock } from './adapters/system-clock.js';
+export { DevCodeSender, DEV_OUTBOX_FILE } from './adapters/dev-code-sender.js';
+export { SmtpCodeSender } from './adapters/smtp-code-sender.js';
+export { RoutingCodeSender } from './adapters/routing-code-sender.js';
