@@ -54,13 +54,15 @@ describe('Metrics', () => {
 
   it('times sends from receipt to durable ack', async () => {
     const m = new Metrics({ processMetrics: false });
-    const done = m.startSend();
-    done();
+    m.sent(0.004);
     m.deliveredTo(5);
     m.deliveredTo(0);
     const text = await m.render();
     expect(value(text, 'messages_sent_total')).toBe(1);
     expect(value(text, 'send_latency_seconds_count')).toBe(1);
+    expect(value(text, 'send_latency_seconds_bucket{le="0.0025"}')).toBe(0);
+    expect(value(text, 'send_latency_seconds_bucket{le="0.005"}')).toBe(1);
+    expect(value(text, 'send_latency_seconds_sum')).toBeCloseTo(0.004);
     expect(value(text, 'delivery_fanout_total')).toBe(5);
   });
 

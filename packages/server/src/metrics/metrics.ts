@@ -107,16 +107,10 @@ export class Metrics {
     this.errors.inc({ code: code in ERRORS ? code : OTHER });
   }
 
-  /**
-   * Call when a send is received; call the returned function once it is durably committed and
-   * acknowledged. Counts messages_sent_total and observes send_latency_seconds.
-   */
-  startSend(): () => void {
-    const stop = this.sendLatency.startTimer();
-    return () => {
-      stop();
-      this.messagesSent.inc();
-    };
+  /** A new message was durably committed and acknowledged `seconds` after its send arrived. */
+  sent(seconds: number): void {
+    this.sendLatency.observe(seconds);
+    this.messagesSent.inc();
   }
 
   /** `count` recipient sockets were handed one event. */
