@@ -17,6 +17,8 @@
 //   dependency-direction   protocol <- server <- store-*/bus-* <- apps/server and
 //                          protocol <- sdk <- web, cli: an import against that direction
 //                          (e.g. server -> store-*, store-* -> bus-*, anything -> apps).
+//                          Exception by rule: packages/server test files may import
+//                          @ottr/store-sqlite (services are tested on the real default store).
 //   relative-cross-package a relative import leaves its own package (or e2e/, bench/), e.g.
 //                          `../../server/src/x.js`; import the package by name instead.
 //   package-exports        an @ottr/* subpath that the package's "exports" does not list,
@@ -80,6 +82,11 @@ const MAY_IMPORT = {
   web: ['protocol', 'sdk'],
   cli: ['protocol', 'sdk', 'server-app'],
 };
+/**
+ * Test files may also import these packages against the direction: the server's services are
+ * tested on the real embedded default store (declared as a devDependency), not on a fake.
+ */
+const TEST_MAY_IMPORT = { server: ['@ottr/store-sqlite'] };
 const SERVER_SIDE = new Set(['server', 'adapter', 'server-app']);
 const SDK_SIDE = new Set(['sdk', 'web']);
 
@@ -277,6 +284,7 @@ function main() {
         const from = area.layer;
         const to = target ? target.layer : layerOfName(name);
         if (from === null || to === null || MAY_IMPORT[from].includes(to)) continue;
+        if (isTest && TEST_MAY_IMPORT[from]?.includes(name)) continue;
         if (from === 'protocol') report('protocol-purity', `protocol must not import ${name}`);
         else if ((SDK_SIDE.has(from) && SERVER_SIDE.has(to)) || (SERVER_SIDE.has(from) && SDK_SIDE.has(to))) {
           report('sdk-server-separation', `${area.dir} (${from} side) must not import ${name} (${to})`);

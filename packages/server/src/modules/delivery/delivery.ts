@@ -10,13 +10,22 @@ export const presenceSubject = (accountId: AccountId | string): string => `prese
  * best effort: what a device misses it gets by sync.
  */
 export class Delivery {
-  constructor(private readonly bus: Bus) {}
+  constructor(
+    private readonly bus: Bus,
+    /** Told how many accounts each frame was handed to. */
+    private readonly onFanOut: (accounts: number) => void = () => {},
+  ) {}
 
   /** Sends `frame` to every connected device of each account, except the connection `except`. */
   toAccounts(accountIds: Iterable<AccountId>, frame: ServerFrame, except?: string): void {
     const message: BusMessage = { frame: JSON.stringify(frame) };
     if (except !== undefined) message.except = except;
-    for (const id of accountIds) this.bus.publish(accountSubject(id), message);
+    let n = 0;
+    for (const id of accountIds) {
+      this.bus.publish(accountSubject(id), message);
+      n++;
+    }
+    this.onFanOut(n);
   }
 
   /** Passes an already serialized frame on to every connected device of each account. */

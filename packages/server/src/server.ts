@@ -1,0 +1,123 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServerConfig } from './config.js';
+import type { ServerDeps } from './deps.js';
+import type { FrameHandlers, HttpHandlers } from './handlers.js';
+import { Metrics } from './metrics/index.js';
+import { createHttpApp } from './transport/http/index.js';
+import { createGateway, type Gateway } from './transport/ws/index.js';
+import { Delivery } from './modules/delivery/index.js';
+import { AuthService, authRoutes } from './modules/auth/index.js';
+import { AccountsService, accountRoutes } from './modules/accounts/index.js';
+import { ConversationsService, conversationRoutes } from './modules/conversations/index.js';
+import { MessagesService, ReceiptsService, messageFrames, messageRoutes } from './modules/messages/index.js';
+import { SyncService, syncFrames, syncRoutes } from './modules/sync/index.js';
+import { PresenceService, presenceFrames, presenceRoutes } from './modules/presence/index.js';
+
+export interface ServerOptions extends ServerConfig {
+  /** Key for hashing one-time codes: at least 16 characters, stable across restarts and nodes. */
+  secret: string;
+}
+
+export interface OttrServer {
+  /** The Fastify instance (not listening until `listen`). */
+  readonly http: FastifyInstance;
+  readonly metrics: Metrics;
+  /** Starts listening on config.host:config.port; resolves with the base URL. */
+  listen(): Promise<{ url: string }>;
+  /** Stops accepting, closes sockets with 1001, stops timers and closes the adapters. */
+  close(): Promise<void>;
+}
+
+/** Housekeeping (expired codes and tokens, old idempotency keys) runs this often. */
+const MAINTENANCE_MS = 10 * 60_000;
+
+/** Wires modules, transports and the adapters chosen by the composition root into one server node. */
+export function createServer(deps: ServerDeps, config: ServerOptions): OttrServer {
+  const { store, bus, clock, ids, rateLimiter, logger } = deps;
+  const metrics = new Metrics();
+  const delivery = new Delivery(bus, (n) => metrics.deliveredTo(n));
+
+  const auth = new AuthService({ store, clock, ids, codeSender: deps.codeSender, rateLimiter, delivery, config, logger, secret: config.secret });
+  const conversations = new ConversationsService({ store, ids, clock, delivery, config });
+  const accounts = new AccountsService({
+    store,
+    clock,
+    delivery,
+    rateLimiter,
+    config,
+    logger,
+    onAccountDeleted: (id) => conversations.leaveAll(id),
+  });
+  const messages = new MessagesService({ store, ids, clock, delivery, rateLimiter, config, onSent: (s) => metrics.sent(s) });
+  const receipts = new ReceiptsService({ store, delivery });
+  const sync = new SyncService(store);
+  const presence = new PresenceService({ store, bus, delivery, clock, config });
+
+  const handlers: HttpHandlers = {
+    ...authRoutes(auth),
+    ...accountRoutes(accounts),
+    ...conversationRoutes(conversations),
+    ...messageRoutes(messages, receipts),
+    ...syncRoutes(sync),
+    ...presenceRoutes(presence),
+  };
+  const frames: FrameHandlers = { ...messageFrames(messages, receipts), ...syncFrames(sync), ...presenceFrames(presence) };
+  const authenticate = (token: string) => auth.authenticate(token);
+
+  const http = createHttpApp({
+    handlers,
+    authenticate,
+    rateLimiter,
+    config,
+    logger,
+    metrics,
+    ...(config.publicUrl ? { openApiServerUrl: config.publicUrl } : {}),
+    readiness: async () => {
+      try {
+        await store.accounts.get('acc_00000000000000000000000000' as never);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  });
+  const gateway: Gateway = createGateway({
+    authenticate,
+    handlers: frames,
+    listeners: [presence],
+    bus,
+    config,
+    logger,
+    metrics,
+  });
+  gateway.attach(http.server);
+
+  const maintenance = setInterval(() => {
+    const now = clock.now();
+    Promise.all([auth.purgeExpired(), store.events.purgeIdempotency(now - config.idempotencyTtlMs)]).catch((err: unknown) =>
+      logger.error({ err }, 'maintenance failed'),
+    );
+  }, MAINTENANCE_MS);
+  maintenance.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    http,
+    metrics,
+    async listen() {
+      const address = await http.listen({ host: config.host, port: config.port });
+      return { url: address };
+    },
+    close() {
+      closing ??= (async () => {
+        clearInterval(maintenance);
+        await gateway.close(1001);
+        await http.close();
+        await store.close();
+        await bus.close();
+        await deps.codeSender.close?.();
+      })();
+      return closing;
+    },
+  };
+}
