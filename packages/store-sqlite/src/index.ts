@@ -1,11 +1,10 @@
 import type { Store } from '@ottr/server';
-import Database from 'better-sqlite3';
 import { createAccountStore } from './accounts.js';
 import { createAuthStore } from './auth.js';
 import { createConversationStore } from './conversations.js';
 import { Db } from './db.js';
 import { createEventStore } from './events.js';
-import { migrate } from './migrations/index.js';
+import { openDatabase } from './open.js';
 import { createSyncStore } from './sync.js';
 import { Writer } from './writer.js';
 
@@ -19,17 +18,9 @@ export interface SqliteStore extends Store {
   stats(): { commits: number; batched: number };
 }
 
-/**
- * The storage port on one SQLite file: WAL, synchronous=FULL (an acknowledged write survives
- * a crash or power loss), foreign keys, one connection and one writer (see writer.ts).
- */
+/** The storage port on one SQLite file, one connection and one writer (see open.ts, writer.ts). */
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
-  const raw = new Database(options.path);
-  raw.pragma('journal_mode = WAL');
-  raw.pragma('synchronous = FULL');
-  raw.pragma('foreign_keys = ON');
-  raw.pragma('busy_timeout = 5000');
-  migrate(raw, Date.now());
+  const raw = openDatabase(options.path);
   const db = new Db(raw);
   const writer = new Writer(db);
   return {
