@@ -25,10 +25,12 @@ export function createEventStore(db: Db, writer: Writer): EventStore {
     return row;
   };
 
-  const index = (pk: number, text: string | null): void => {
-    db.run('DELETE FROM message_fts WHERE rowid = ?', pk);
-    if (text !== null) db.run('INSERT INTO message_fts (rowid, body) VALUES (?, ?)', pk, text);
-  };
+  /** Sets the searchable text of a message (null: none), at the end of the transaction. */
+  const index = (tx: Tx, pk: number, text: string | null, replace: boolean): void =>
+    tx.defer(() => {
+      if (replace) db.run('DELETE FROM message_fts WHERE rowid = ?', pk);
+      if (text !== null) db.run('INSERT INTO message_fts (rowid, body) VALUES (?, ?)', pk, text);
+    });
 
   const head = (req: AppendRequest) => ({ id: req.id, conversationId: req.conversationId, sender: req.sender, at: req.at });
   const base = (req: AppendRequest, seq: number) => ({ id: req.id, conversationId: req.conversationId, seq, at: req.at, sender: req.sender });
@@ -40,8 +42,7 @@ export function createEventStore(db: Db, writer: Writer): EventStore {
     const data = json({ clientMsgId: req.clientMsgId, ...refs });
     const { pk, seq } = tx.appendEvent({ ...head(req), type: 'message', content: json(req.content), data });
     db.run('INSERT INTO idempotency (device_id, client_msg_id, event_id, created_at) VALUES (?, ?, ?, ?)', req.deviceId, req.clientMsgId, req.id, req.at);
-    const text = searchText(req.content);
-    if (text !== null) db.run('INSERT INTO message_fts (rowid, body) VALUES (?, ?)', pk, text);
+    index(tx, pk, searchText(req.content), false);
     return { event: { ...base(req, seq), type: 'message', clientMsgId: req.clientMsgId, content: req.content, ...refs }, duplicate: false };
   }
 
@@ -53,7 +54,7 @@ export function createEventStore(db: Db, writer: Writer): EventStore {
     db.run(history, msg.id, msg.seq, msg.at, msg.content);
     db.run(history, msg.id, seq, req.at, content);
     db.run('UPDATE events SET content = ?, edited_at = ? WHERE pk = ?', content, req.at, msg.pk);
-    index(msg.pk, searchText(req.content));
+    index(tx, msg.pk, searchText(req.content), true);
     return { event: { ...base(req, seq), type: 'edit', messageId: req.messageId, content: req.content }, duplicate: false };
   }
 
@@ -68,7 +69,7 @@ export function createEventStore(db: Db, writer: Writer): EventStore {
     db.run("UPDATE events SET content = NULL WHERE target = ? AND type = 'edit'", msg.id);
     db.run('DELETE FROM edit_history WHERE message_id = ?', msg.id);
     db.run('DELETE FROM reactions WHERE message_id = ?', msg.id);
-    index(msg.pk, null);
+    index(tx, msg.pk, null, true);
     return { event: { ...base(req, seq), type: 'delete', messageId: req.messageId }, duplicate: false };
   }
 

@@ -26,6 +26,8 @@ interface Pending {
 export class Tx {
   /** Per conversation: the last seq appended in this transaction and its time. */
   readonly touched = new Map<string, { seq: number; at: number }>();
+  /** Writes run once at the end of the transaction, outside any savepoint (see `defer`). */
+  readonly deferred: (() => void)[] = [];
 
   constructor(
     private readonly db: Db,
@@ -45,9 +47,13 @@ export class Tx {
     return { pk: Number(r.lastInsertRowid), seq };
   }
 
-  /** Stamps one member's row so that the account syncs this transaction's change. */
-  stamp(conversationId: string, accountId: string): void {
-    this.db.run('UPDATE memberships SET version = ? WHERE conversation_id = ? AND account_id = ?', this.version, conversationId, accountId);
+  /**
+   * Runs `write` at the end of the transaction, after every request's savepoint. For the
+   * full-text index: FTS5 flushes its in-memory buffer at each savepoint, so indexing inside
+   * the savepoints made 500 inserts about 5x slower than indexing them together (measured).
+   */
+  defer(write: () => void): void {
+    this.deferred.push(write);
   }
 }
 
@@ -169,6 +175,7 @@ export class Writer {
    * active member (so they sync it). Then the store-wide version.
    */
   private finish(tx: Tx): void {
+    for (const write of tx.deferred) write();
     for (const [conversationId, last] of tx.touched) {
       this.db.run('UPDATE conversations SET last_seq = ?, last_event_at = ? WHERE id = ?', last.seq, last.at, conversationId);
       this.db.run("UPDATE memberships SET version = ? WHERE conversation_id = ? AND status = 'active'", tx.version, conversationId);
@@ -186,11 +193,13 @@ export class Writer {
     for (const id of tx.touched.keys()) this.seqs.delete(id);
   }
 
-  /** For a savepoint: a function that puts the conversation's counter back as it is now. */
+  /** For a savepoint: a function that puts the conversation's counter and deferred writes back as they are now. */
   private checkpoint(tx: Tx, conversationId: string): () => void {
     const seq = this.seqs.get(conversationId);
     const touched = tx.touched.get(conversationId);
+    const deferred = tx.deferred.length;
     return () => {
+      tx.deferred.length = deferred;
       if (seq === undefined) this.seqs.delete(conversationId);
       else this.seqs.set(conversationId, seq);
       if (touched === undefined) tx.touched.delete(conversationId);
