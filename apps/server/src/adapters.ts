@@ -1,0 +1,87 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import {
+  DevCodeSender,
+  MemoryBus,
+  MemoryRateLimiter,
+  RoutingCodeSender,
+  SmtpCodeSender,
+  UlidGenerator,
+  systemClock,
+  type Bus,
+  type CodeChannel,
+  type CodeSender,
+  type ServerDeps,
+  type Store,
+} from '@ottr/server';
+import { createSqliteStore } from '@ottr/store-sqlite';
+import type { AppConfig } from './config.js';
+
+/** What an adapter factory may use. */
+export interface AdapterContext {
+  config: AppConfig;
+  logger: Logger;
+}
+
+type Factory<T> = (ctx: AdapterContext) => T | Promise<T>;
+
+/**
+ * The adapters this build knows, by the name configuration uses. Only apps/server picks
+ * implementations; adding a backend is one entry here (and its config section).
+ */
+export const STORE_DRIVERS: Record<string, Factory<Store>> = {
+  sqlite: async ({ config }) => {
+    const file = config.store.sqlite.path;
+    if (file !== ':memory:') await mkdir(path.dirname(file), { recursive: true });
+    return createSqliteStore({ path: file });
+  },
+};
+
+export const BUS_DRIVERS: Record<string, Factory<Bus>> = {
+  memory: ({ logger }) => new MemoryBus((err) => logger.error({ err }, 'bus handler failed')),
+};
+
+export const CODE_SENDERS: Record<CodeChannel, Record<string, Factory<CodeSender>>> = {
+  email: {
+    dev: ({ config, logger }) => new DevCodeSender({ logger, dataDir: config.dataDir }),
+    smtp: ({ config, logger }) => new SmtpCodeSender({ url: config.codes.smtp.url, from: config.codes.smtp.from, logger }),
+  },
+  sms: {
+    dev: ({ config, logger }) => new DevCodeSender({ logger, dataDir: config.dataDir }),
+  },
+};
+
+function pick<T>(registry: Record<string, Factory<T>>, name: string, kind: string): Factory<T> {
+  const factory = Object.hasOwn(registry, name) ? registry[name] : undefined;
+  if (!factory) throw new Error(`Unknown ${kind} '${name}'; known: ${Object.keys(registry).join(', ')}`);
+  return factory;
+}
+
+/** Everything createServer needs, built from the configuration. `close` releases what was built, store last. */
+export async function buildDeps(config: AppConfig, logger: Logger): Promise<{ deps: ServerDeps; close(): Promise<void> }> {
+  const ctx: AdapterContext = { config, logger };
+  const store = await pick(STORE_DRIVERS, config.store.driver, 'store driver')(ctx);
+  const bus = await pick(BUS_DRIVERS, config.bus.driver, 'bus driver')(ctx);
+  const email = await pick(CODE_SENDERS.email, config.codes.email, 'email sender')(ctx);
+  // One dev outbox for both channels when both are `dev`.
+  const sms = config.codes.sms === config.codes.email ? email : await pick(CODE_SENDERS.sms, config.codes.sms, 'SMS sender')(ctx);
+  const codeSender = new RoutingCodeSender({ email, sms });
+  const deps: ServerDeps = {
+    store,
+    bus,
+    codeSender,
+    rateLimiter: new MemoryRateLimiter(),
+    clock: systemClock,
+    ids: new UlidGenerator(),
+    logger,
+  };
+  return {
+    deps,
+    async close() {
+      await bus.close();
+      await codeSender.close();
+      await store.close();
+    },
+  };
+}

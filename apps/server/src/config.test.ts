@@ -1,0 +1,134 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { TSchema } from '@sinclair/typebox';
+import { AppConfigSchema, ConfigError, ENV_VARS, resolveAppConfig } from './config.js';
+
+const CWD = '/srv/ottr';
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('resolveAppConfig', () => {
+  it('works with no configuration at all', () => {
+    const c = resolveAppConfig({}, {}, CWD);
+    expect(c).toMatchObject({ host: '127.0.0.1', port: 8080, logLevel: 'info', dataDir: '/srv/ottr/data', secret: '' });
+    expect(c.store).toEqual({ driver: 'sqlite', sqlite: { path: '/srv/ottr/data/ottr.db' } });
+    expect(c.bus).toEqual({ driver: 'memory' });
+    expect(c.codes).toEqual({ email: 'dev', sms: 'dev', smtp: { url: '', from: '' } });
+    expect(c.limits.requestsPerAccount).toEqual({ limit: 600, windowMs: 10_000 });
+    expect(c.nodeId).not.toBe('');
+  });
+
+  it('reads the environment', () => {
+    const c = resolveAppConfig(
+      {
+        PORT: '0',
+        OTTR_HOST: '0.0.0.0',
+        OTTR_DATA_DIR: 'var',
+        OTTR_SQLITE_PATH: '/db/x.db',
+        OTTR_GROUP_SIZE_CAP: '50',
+        OTTR_ACCESS_TOKEN_TTL_MS: '60000',
+        OTTR_HEARTBEAT_MS: '1000',
+        OTTR_REQUESTS_PER_ACCOUNT: '10',
+        OTTR_EMAIL_SENDER: 'smtp',
+        OTTR_SMTP_URL: 'smtp://mail:25',
+        OTTR_SMTP_FROM: 'ottr <a@example.com>',
+        OTTR_NODE_ID: 'node-1',
+        OTTR_PUBLIC_URL: 'https://chat.example.com',
+        UNRELATED: 'x',
+      },
+      {},
+      CWD,
+    );
+    expect(c).toMatchObject({ port: 0, host: '0.0.0.0', dataDir: '/srv/ottr/var', nodeId: 'node-1', publicUrl: 'https://chat.example.com' });
+    expect(c.store.sqlite.path).toBe('/db/x.db');
+    expect(c.limits.groupSizeCap).toBe(50);
+    expect(c.limits.requestsPerAccount).toEqual({ limit: 10, windowMs: 10_000 });
+    expect(c.auth.accessTokenTtlMs).toBe(60_000);
+    expect(c.ws.heartbeatMs).toBe(1000);
+    expect(c.codes).toEqual({ email: 'smtp', sms: 'dev', smtp: { url: 'smtp://mail:25', from: 'ottr <a@example.com>' } });
+  });
+
+  it('lets overrides (CLI flags) win over the environment', () => {
+    const c = resolveAppConfig({ PORT: '9000', OTTR_DATA_DIR: '/env' }, { port: 9001, dataDir: '/flag' }, CWD);
+    expect(c.port).toBe(9001);
+    expect(c.dataDir).toBe('/flag');
+    expect(c.store.sqlite.path).toBe(path.join('/flag', 'ottr.db'));
+  });
+
+  it('keeps an in-memory SQLite path as is', () => {
+    expect(resolveAppConfig({ OTTR_SQLITE_PATH: ':memory:' }, {}, CWD).store.sqlite.path).toBe(':memory:');
+  });
+
+  it('lists every problem at once, by variable name', () => {
+    const problems = problemsOf(() =>
+      resolveAppConfig({ PORT: '80x', OTTR_LOG_LEVEL: 'loud', OTTR_GROUP_SIZE_CAP: '1', OTTR_HEARTBEAT_MS: '-5', OTTR_STORE: 'foo' }, {}, CWD),
+    );
+    expect(problems).toHaveLength(5);
+    expect(problems).toContain("OTTR_STORE (store.driver): unknown store driver 'foo'; known: sqlite");
+    expect(problems.some((p) => p.startsWith('PORT (port): Expected integer') && p.includes('"80x"'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('OTTR_LOG_LEVEL (logLevel)'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('OTTR_GROUP_SIZE_CAP (limits.groupSizeCap): Expected integer to be greater or equal to 2'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('OTTR_HEARTBEAT_MS (ws.heartbeatMs)'))).toBe(true);
+  });
+
+  it('rejects an unknown driver, listing the known ones', () => {
+    expect(problemsOf(() => resolveAppConfig({ OTTR_STORE: 'foo' }, {}, CWD))).toEqual(["OTTR_STORE (store.driver): unknown store driver 'foo'; known: sqlite"]);
+    expect(problemsOf(() => resolveAppConfig({ OTTR_BUS: 'nats', OTTR_EMAIL_SENDER: 'pigeon' }, {}, CWD))).toEqual([
+      "OTTR_BUS (bus.driver): unknown bus driver 'nats'; known: memory",
+      "OTTR_EMAIL_SENDER (codes.email): unknown email sender 'pigeon'; known: dev, smtp",
+    ]);
+  });
+
+  it('does not accept inherited names as drivers', () => {
+    expect(problemsOf(() => resolveAppConfig({ OTTR_STORE: 'constructor' }, {}, CWD))[0]).toContain("unknown store driver 'constructor'");
+  });
+
+  it('needs the SMTP URL and sender when email goes over SMTP', () => {
+    expect(problemsOf(() => resolveAppConfig({ OTTR_EMAIL_SENDER: 'smtp' }, {}, CWD))).toEqual([
+      'OTTR_SMTP_URL (codes.smtp.url): required when OTTR_EMAIL_SENDER=smtp',
+      'OTTR_SMTP_FROM (codes.smtp.from): required when OTTR_EMAIL_SENDER=smtp',
+    ]);
+  });
+
+  it('rejects a short OTTR_SECRET without echoing it', () => {
+    const problems = problemsOf(() => resolveAppConfig({ OTTR_SECRET: 'hunter2' }, {}, CWD));
+    expect(problems).toEqual(['OTTR_SECRET (secret): must be at least 32 characters']);
+  });
+
+  it('has a message that lists the problems for humans', () => {
+    try {
+      resolveAppConfig({ PORT: 'x', OTTR_STORE: 'foo' }, {}, CWD);
+    } catch (err) {
+      expect((err as Error).message).toMatch(/^Invalid configuration:\n {2}- PORT \(port\)/);
+    }
+  });
+});
+
+describe('ENV_VARS', () => {
+  function schemaAt(dotted: string): TSchema | undefined {
+    let cur: TSchema | undefined = AppConfigSchema;
+    for (const key of dotted.split('.')) cur = (cur as { properties?: Record<string, TSchema> } | undefined)?.properties?.[key];
+    return cur;
+  }
+
+  it.each(ENV_VARS.map((v) => [v.name, v] as const))('%s points at a config field of its kind', (_name, v) => {
+    const schema = schemaAt(v.path);
+    expect(schema, v.path).toBeDefined();
+    const type = (schema as { type?: string; anyOf?: { type?: string }[] }).type ?? (schema as { anyOf?: { type?: string }[] }).anyOf?.[0]?.type;
+    expect(type).toBe(v.kind);
+  });
+
+  it('has unique names, OTTR_-prefixed (PORT is the platform convention)', () => {
+    const names = ENV_VARS.map((v) => v.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const n of names) expect(n === 'PORT' || n.startsWith('OTTR_')).toBe(true);
+  });
+});

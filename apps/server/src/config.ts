@@ -1,0 +1,167 @@
+import path from 'node:path';
+import { hostname } from 'node:os';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { ServerConfigSchema } from '@ottr/server';
+import { BUS_DRIVERS, CODE_SENDERS, STORE_DRIVERS } from './adapters.js';
+
+/**
+ * The app's configuration: the server library's schema plus the sections of the adapters this
+ * composition root picks. Defaults live here, in one place; environment variables (ENV_VARS)
+ * override them and CLI flags override those.
+ */
+export const AppConfigSchema = Type.Object({
+  ...ServerConfigSchema.properties,
+  /** Names this node in logs and metrics. Default: the host name. */
+  nodeId: Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_.-]*$', default: '' }),
+  /** Everything this node writes by default: the SQLite file, the secret, the dev outbox. */
+  dataDir: Type.String({ minLength: 1, default: './data' }),
+  /** Key for code HMACs. Default: generated once and kept in <dataDir>/secret (mode 0600). */
+  secret: Type.String({ default: '' }),
+  store: Type.Object(
+    {
+      driver: Type.String({ default: 'sqlite' }),
+      sqlite: Type.Object({ path: Type.String({ default: '', description: 'Default: <dataDir>/ottr.db' }) }, { default: {} }),
+    },
+    { default: {} },
+  ),
+  bus: Type.Object({ driver: Type.String({ default: 'memory' }) }, { default: {} }),
+  codes: Type.Object(
+    {
+      email: Type.String({ default: 'dev' }),
+      sms: Type.String({ default: 'dev' }),
+      smtp: Type.Object({ url: Type.String({ default: '' }), from: Type.String({ default: '' }) }, { default: {} }),
+    },
+    { default: {} },
+  ),
+});
+
+export type AppConfig = Static<typeof AppConfigSchema>;
+/** Nested partial of AppConfig: what env and flags may set. */
+export type AppConfigInput = { [K in keyof AppConfig]?: AppConfig[K] extends object ? DeepPartial<AppConfig[K]> : AppConfig[K] };
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+export type EnvKind = 'string' | 'integer';
+
+export interface EnvVar {
+  name: string;
+  /** Dotted path into AppConfig. */
+  path: string;
+  kind: EnvKind;
+  description: string;
+}
+
+/** Every environment variable ottr reads. README.md's configuration table documents each one. */
+export const ENV_VARS: readonly EnvVar[] = [
+  { name: 'PORT', path: 'port', kind: 'integer', description: 'TCP port to listen on (0: any free port). Default 8080.' },
+  { name: 'OTTR_HOST', path: 'host', kind: 'string', description: 'Interface to listen on. Default 127.0.0.1; 0.0.0.0 for all.' },
+  { name: 'OTTR_PUBLIC_URL', path: 'publicUrl', kind: 'string', description: 'Public base URL (in /openapi.json). Default: derived from host and port.' },
+  { name: 'OTTR_LOG_LEVEL', path: 'logLevel', kind: 'string', description: 'fatal, error, warn, info, debug, trace or silent. Default info.' },
+  { name: 'OTTR_NODE_ID', path: 'nodeId', kind: 'string', description: 'Name of this node in logs. Default: the host name.' },
+  { name: 'OTTR_DATA_DIR', path: 'dataDir', kind: 'string', description: 'Directory for the database, the secret and the dev outbox. Default ./data.' },
+  { name: 'OTTR_SECRET', path: 'secret', kind: 'string', description: 'Key for one-time code HMACs (at least 32 characters). Default: generated once into <dataDir>/secret.' },
+  { name: 'OTTR_STORE', path: 'store.driver', kind: 'string', description: 'Storage driver. Default sqlite.' },
+  { name: 'OTTR_SQLITE_PATH', path: 'store.sqlite.path', kind: 'string', description: 'SQLite database file. Default <dataDir>/ottr.db.' },
+  { name: 'OTTR_BUS', path: 'bus.driver', kind: 'string', description: 'Bus between nodes. Default memory (one node).' },
+  { name: 'OTTR_EMAIL_SENDER', path: 'codes.email', kind: 'string', description: 'How email codes are sent: dev (outbox file and log) or smtp. Default dev.' },
+  { name: 'OTTR_SMS_SENDER', path: 'codes.sms', kind: 'string', description: 'How SMS codes are sent: dev. Default dev.' },
+  { name: 'OTTR_SMTP_URL', path: 'codes.smtp.url', kind: 'string', description: 'SMTP server, e.g. smtps://user:pass@mail.example.com:465 (with OTTR_EMAIL_SENDER=smtp).' },
+  { name: 'OTTR_SMTP_FROM', path: 'codes.smtp.from', kind: 'string', description: 'Sender address of code emails, e.g. "ottr <no-reply@example.com>".' },
+  { name: 'OTTR_GROUP_SIZE_CAP', path: 'limits.groupSizeCap', kind: 'integer', description: 'Most members a group may have. Default 10000.' },
+  { name: 'OTTR_REQUESTS_PER_ACCOUNT', path: 'limits.requestsPerAccount.limit', kind: 'integer', description: 'REST requests per account per 10 s. Default 600.' },
+  { name: 'OTTR_SENDS_PER_DEVICE', path: 'limits.sendsPerDevice.limit', kind: 'integer', description: 'Sends per device per second. Default 200.' },
+  { name: 'OTTR_CODE_TTL_MS', path: 'auth.codeTtlMs', kind: 'integer', description: 'Lifetime of a sign-in code. Default 600000 (10 min).' },
+  { name: 'OTTR_CODE_MAX_ATTEMPTS', path: 'auth.codeMaxAttempts', kind: 'integer', description: 'Wrong attempts before a code is void. Default 5.' },
+  { name: 'OTTR_ACCESS_TOKEN_TTL_MS', path: 'auth.accessTokenTtlMs', kind: 'integer', description: 'Lifetime of an access token. Default 900000 (15 min).' },
+  { name: 'OTTR_REFRESH_TOKEN_TTL_MS', path: 'auth.refreshTokenTtlMs', kind: 'integer', description: 'Lifetime of a refresh token. Default 7776000000 (90 days).' },
+  { name: 'OTTR_HEARTBEAT_MS', path: 'ws.heartbeatMs', kind: 'integer', description: 'WebSocket ping interval. Default 30000.' },
+  { name: 'OTTR_WS_MAX_BUFFERED_BYTES', path: 'ws.maxBufferedBytes', kind: 'integer', description: 'Unsent bytes before a slow client is closed (4001). Default 4194304.' },
+];
+
+/** Every problem found in the configuration, each naming the variable or field. Exit code 2. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split('.');
+  let cur = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = cur[key];
+    cur = (next !== null && typeof next === 'object' ? next : (cur[key] = {})) as Record<string, unknown>;
+  }
+  cur[keys[keys.length - 1]!] = value;
+}
+
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    const b = out[k];
+    out[k] = v !== null && typeof v === 'object' && !Array.isArray(v) && b !== null && typeof b === 'object' ? merge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+/** Config input from environment variables; integers are parsed strictly (`"12abc"` stays a string and is reported). */
+export function configFromEnv(env: Record<string, string | undefined>): AppConfigInput {
+  const out: Record<string, unknown> = {};
+  for (const v of ENV_VARS) {
+    const raw = env[v.name];
+    if (raw === undefined || raw === '') continue;
+    const value = v.kind === 'integer' && /^-?[0-9]{1,16}$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+    setPath(out, v.path, value);
+  }
+  return out;
+}
+
+const ENV_BY_PATH = new Map(ENV_VARS.map((v) => [v.path, v.name]));
+
+function label(pointer: string): string {
+  const dotted = pointer.slice(1).split('/').join('.');
+  const env = ENV_BY_PATH.get(dotted);
+  return env ? `${env} (${dotted})` : dotted || '(root)';
+}
+
+function known(kind: string, name: string | null, registry: Record<string, unknown>, field: string, problems: string[]): void {
+  if (name !== null && !Object.hasOwn(registry, name)) {
+    problems.push(`${label(`/${field.split('.').join('/')}`)}: unknown ${kind} '${name}'; known: ${Object.keys(registry).join(', ')}`);
+  }
+}
+
+/**
+ * Builds the configuration: schema defaults ← environment ← overrides (CLI flags). Validates it
+ * and throws ConfigError listing every problem. Paths are made absolute against `cwd`; the
+ * secret, when not given, is left empty for `ensureSecret` (which touches the disk).
+ */
+export function resolveAppConfig(env: Record<string, string | undefined>, overrides: AppConfigInput = {}, cwd = process.cwd()): AppConfig {
+  const input = merge(configFromEnv(env), overrides);
+  const value = Value.Default(AppConfigSchema, input) as AppConfig;
+  const problems: string[] = [];
+  for (const e of Value.Errors(AppConfigSchema, value)) {
+    const shown = e.value === undefined || typeof e.value === 'object' ? '' : ` (got ${JSON.stringify(e.path.includes('secret') ? '…' : e.value)})`;
+    problems.push(`${label(e.path)}: ${e.message}${shown}`);
+  }
+  // Names are checked against the adapter registries too, so one run reports everything.
+  const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+  const v = value as unknown as { store?: { driver?: unknown }; bus?: { driver?: unknown }; codes?: { email?: unknown; sms?: unknown; smtp?: { url?: unknown; from?: unknown } } };
+  known('store driver', str(v.store?.driver), STORE_DRIVERS, 'store.driver', problems);
+  known('bus driver', str(v.bus?.driver), BUS_DRIVERS, 'bus.driver', problems);
+  known('email sender', str(v.codes?.email), CODE_SENDERS.email, 'codes.email', problems);
+  known('SMS sender', str(v.codes?.sms), CODE_SENDERS.sms, 'codes.sms', problems);
+  if (v.codes?.email === 'smtp') {
+    if (!v.codes.smtp?.url) problems.push(`${label('/codes/smtp/url')}: required when OTTR_EMAIL_SENDER=smtp`);
+    if (!v.codes.smtp?.from) problems.push(`${label('/codes/smtp/from')}: required when OTTR_EMAIL_SENDER=smtp`);
+  }
+  if (typeof value.secret === 'string' && value.secret !== '' && value.secret.length < 32) problems.push(`${label('/secret')}: must be at least 32 characters`);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  value.dataDir = path.resolve(cwd, value.dataDir);
+  const sqlite = value.store.sqlite.path;
+  value.store.sqlite.path = sqlite === '' ? path.join(value.dataDir, 'ottr.db') : sqlite === ':memory:' ? sqlite : path.resolve(cwd, sqlite);
+  if (value.nodeId === '') value.nodeId = hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 64) || 'ottr';
+  return value;
+}
