@@ -26,7 +26,13 @@ export class TestClient {
   private nextId = 1;
 
   private constructor(readonly ws: WebSocket) {
-    this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.once('close', (code, reason) => {
+        for (const p of this.pending.values()) p.reject(new FrameError('closed', `socket closed with ${code}`));
+        this.pending.clear();
+        resolve({ code, reason: reason.toString() });
+      }),
+    );
     ws.on('message', (data) => this.onMessage(JSON.parse(String(data)) as ServerFrame));
   }
 
