@@ -1,0 +1,1 @@
+export { main, version, USAGE, SERVE_USAGE, type Io } from './main.js';
