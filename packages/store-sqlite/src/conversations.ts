@@ -41,7 +41,7 @@ export function createConversationStore(db: Db, writer: Writer): ConversationSto
       writer.write((tx) => {
         insertConversation({ id, kind: 'direct', title: null, description: null, pair, at });
         const { seq } = tx.appendEvent({ id: eventId, conversationId: id, type: 'conversation_created', sender: a, at, data: json({ kind: 'direct' }) });
-        for (const member of new Set(pair)) activateMember(db, tx, id, 'direct', member, 'member', seq);
+        for (const member of new Set(pair)) activateMember(db, tx, id, member, 'member', seq, seq);
       });
       return { conversation: load(id)!, created: true };
     },
@@ -54,11 +54,12 @@ export function createConversationStore(db: Db, writer: Writer): ConversationSto
         insertConversation({ id, kind, title: input.title, description: input.description, pair: [], at: owner.at });
         const head = () => ({ id: input.newEventId(), conversationId: id, sender: owner.accountId, at: owner.at });
         const created = appendSystemEvent(tx, head(), 'conversation_created', { kind, title: input.title });
-        activateMember(db, tx, id, kind, owner.accountId, 'owner', created.seq);
+        activateMember(db, tx, id, owner.accountId, 'owner', created.seq, created.seq);
         const out: ConversationEvent[] = [created];
+        // The initial members joined with the conversation: they see it from its creation.
         for (const m of members) {
           const e = appendSystemEvent(tx, head(), 'member_added', { accountId: m, role: 'member' });
-          activateMember(db, tx, id, kind, m, 'member', e.seq);
+          activateMember(db, tx, id, m, 'member', e.seq, created.seq);
           out.push(e);
         }
         return out;

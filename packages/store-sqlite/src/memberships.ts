@@ -69,7 +69,7 @@ export function createMembershipOps(db: Db, writer: Writer): MembershipOps {
         for (const accountId of adding) {
           const type = accountId === by.accountId ? 'member_joined' : 'member_added';
           const e = appendSystemEvent(tx, { id: newEventId(), conversationId: id, sender: by.accountId, at: by.at }, type, { accountId, role });
-          activateMember(db, tx, id, conv.kind, accountId, role, e.seq);
+          activateMember(db, tx, id, accountId, role, e.seq, conv.kind === 'channel' ? 1 : e.seq);
           events.push(e);
         }
         return events;

@@ -16,15 +16,15 @@ export function appendSystemEvent<T extends SystemEvent['type']>(
 }
 
 /**
- * Makes the account an active member from the join event at `joinSeq` on (inserted, or a former
- * member re-activated with new join seqs). Channels: subscribers see all history (joinedSeq 1).
+ * Makes the account an active member (inserted, or a former member re-activated) that joined
+ * with the event at `joinSeq` and sees events from `joinedSeq` on.
  */
-export function activateMember(db: Db, tx: Tx, conversationId: string, kind: string, accountId: string, role: Role, joinSeq: number): void {
+export function activateMember(db: Db, tx: Tx, conversationId: string, accountId: string, role: Role, joinSeq: number, joinedSeq: number): void {
   db.run(
     `INSERT INTO memberships (conversation_id, account_id, role, status, join_seq, joined_seq, version) VALUES (?, ?, ?, 'active', ?, ?, ?)
      ON CONFLICT (conversation_id, account_id) DO UPDATE SET role = excluded.role, status = 'active',
        join_seq = excluded.join_seq, joined_seq = excluded.joined_seq, left_seq = NULL, version = excluded.version`,
-    conversationId, accountId, role, joinSeq, kind === 'channel' ? 1 : joinSeq, tx.version,
+    conversationId, accountId, role, joinSeq, joinedSeq, tx.version,
   );
   db.run('UPDATE conversations SET member_count = member_count + 1 WHERE id = ?', conversationId);
 }

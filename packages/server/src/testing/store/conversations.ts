@@ -54,7 +54,8 @@ export function conversationTests(s: Suite): void {
       expect(r.events[0]).toEqual({ id: r.events[0]!.id, conversationId: id, seq: 1, at, sender: owner, type: 'conversation_created', kind: 'group', title: 'Climbing' });
       expect(await f.history(id)).toEqual(r.events);
       expect(await s.store.conversations.getMembership(id, owner!)).toMatchObject({ role: 'owner', status: 'active' });
-      expect(await s.store.conversations.getMembership(id, m2!)).toMatchObject({ role: 'member', status: 'active', joinedSeq: 3 });
+      // Initial members joined with the conversation: they see it from its creation.
+      expect(await s.store.conversations.getMembership(id, m2!)).toMatchObject({ role: 'member', status: 'active', joinedSeq: 1 });
       expect((await s.store.conversations.activeMemberIds(id)).sort()).toEqual([owner, m1, m2].sort());
     });
 

@@ -137,6 +137,18 @@ export function syncTests(s: Suite): void {
       expect(group.events.map((e) => e.id)).toEqual([added!.id, after.event.id]);
     });
 
+    test('a new group reaches its initial members with its creation and every member_added', async () => {
+      const [owner, a, b] = await f.accounts(3);
+      const cursor = await caughtUp(b!);
+      const id = f.id<ConversationId>('conversation');
+      const { events } = await s.store.conversations.createGroup({
+        id, kind: 'group', title: 'New', description: null, owner: f.actor(owner!), members: [a!, b!], cap: null, newEventId: () => f.id('event'),
+      });
+      const { entries } = await f.syncAll(b!, cursor);
+      expect(entries.map((e) => e.conversation.id)).toEqual([id]);
+      expect(entries[0]!.events).toEqual(events);
+    });
+
     test('a removed member gets its removal and nothing after it', async () => {
       const [owner, me] = await f.accounts(2);
       const g = await f.group(owner!, [me!]);
