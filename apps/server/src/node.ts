@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { LOG_REDACT, createServer } from '@ottr/server';
+import { LOG_FORMATTERS, createServer } from '@ottr/server';
 import { buildDeps } from './adapters.js';
 import { resolveAppConfig, type AppConfig, type AppConfigInput } from './config.js';
 import { ensureSecret } from './secret.js';
@@ -33,7 +33,7 @@ export interface RunningNode {
 export async function startNode(env: Record<string, string | undefined> = process.env, overrides: NodeOverrides = {}): Promise<RunningNode> {
   const config = resolveAppConfig(env, overrides.config, overrides.cwd);
   const destination = overrides.logDestination ?? pino.destination({ dest: 1, sync: false });
-  const logger = pino({ level: config.logLevel, redact: LOG_REDACT, base: { node: config.nodeId } }, destination);
+  const logger = pino({ level: config.logLevel, formatters: LOG_FORMATTERS, base: { node: config.nodeId } }, destination);
 
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   config.secret = await ensureSecret(config.dataDir, config.secret, logger);

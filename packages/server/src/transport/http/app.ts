@@ -8,7 +8,7 @@ import type { AuthContext, HttpHandlers } from '../../handlers.js';
 import type { Metrics } from '../../metrics/index.js';
 import type { RateLimiter } from '../../ports/index.js';
 import { installJsonBodyParser } from './body-parser.js';
-import { LOG_REDACT, redactUrl } from './logging.js';
+import { LOG_FORMATTERS, redactUrl } from './logging.js';
 import { MethodIndex, toFastifyPath } from './method-index.js';
 import { PROBLEM_CONTENT_TYPE, toAppError, toProblem } from './problems.js';
 import { compileResponseCheck, compileValidator, type InputPart } from './validation.js';
@@ -57,7 +57,7 @@ const MAX_ECHOED_PATH = 200;
  */
 export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
   const { metrics } = opts;
-  const log = opts.logger.child({ component: 'http' }, { redact: LOG_REDACT });
+  const log = opts.logger.child({ component: 'http' }, { formatters: LOG_FORMATTERS });
   const methods = new MethodIndex();
   /** `${method} ${fastify url}` → metrics label (operation id or fixed name). */
   const labels = new Map<string, string>();

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { LOG_REDACT, redactUrl } from './logging.js';
+import { LOG_FORMATTERS, redactSecrets, redactUrl } from './logging.js';
 
 function capture(): { logger: pino.Logger; lines: () => Record<string, unknown>[] } {
   const out: string[] = [];
@@ -11,10 +11,10 @@ function capture(): { logger: pino.Logger; lines: () => Record<string, unknown>[
       cb();
     },
   });
-  return { logger: pino({ redact: LOG_REDACT }, stream), lines: () => out.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return { logger: pino({ formatters: LOG_FORMATTERS }, stream), lines: () => out.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
-describe('LOG_REDACT', () => {
+describe('LOG_FORMATTERS', () => {
   it('censors tokens, authorization headers and one-time codes at any of the first levels', () => {
     const { logger, lines } = capture();
     logger.info({
@@ -28,6 +28,29 @@ describe('LOG_REDACT', () => {
     expect(text).not.toContain('Bearer');
     expect(text).toContain('+1555');
     expect(text).toContain('"host":"x"');
+  });
+
+  it('finds secrets deeper down, in arrays, and whatever the case of the key', () => {
+    const { logger, lines } = capture();
+    logger.info({ a: { b: { c: { d: { Authorization: 'Bearer deep' } } } }, list: [{ TOKEN: 'in-array' }], headers: { Cookie: 'sid=1' } });
+    const text = JSON.stringify(lines()[0]);
+    for (const secret of ['deep', 'in-array', 'sid=1']) expect(text).not.toContain(secret);
+  });
+
+  it('does not change the object it was given', () => {
+    const entry = { body: { refreshToken: 'r' }, other: { x: 1 } };
+    const out = redactSecrets(entry);
+    expect(entry.body.refreshToken).toBe('r');
+    expect(out).toEqual({ body: { refreshToken: '[Redacted]' }, other: { x: 1 } });
+    expect(out.other).toBe(entry.other);
+    const clean = { a: 1, b: { c: 2 } };
+    expect(redactSecrets(clean)).toBe(clean);
+  });
+
+  it('leaves errors to the err serializer', () => {
+    const { logger, lines } = capture();
+    logger.error({ err: Object.assign(new Error('boom'), { code: 'ECONNRESET' }) }, 'failed');
+    expect(lines()[0]).toMatchObject({ err: { message: 'boom', code: 'ECONNRESET', type: 'Error' } });
   });
 
   it('keeps error codes and numeric codes readable', () => {
