@@ -1,4 +1,5 @@
-import type { AccountId, Content, ConversationEvent, ConversationId, DeviceId, EventId, IdKind, MessageId } from '@ottr/protocol';
+import { EventSchema, SyncEntrySchema, type AccountId, type Content, type ConversationEvent, type ConversationId, type DeviceId, type EventId, type IdKind, type MessageId } from '@ottr/protocol';
+import { Value } from '@sinclair/typebox/value';
 import { expect, it } from 'vitest';
 import { UlidGenerator } from '../../adapters/system-clock.js';
 import type { AppendResult, Store, SyncEntryRecord } from '../../ports/index.js';
@@ -92,6 +93,7 @@ export class Fixture {
     for (;;) {
       const page = await this.store().events.page(conversationId, { after: out.at(-1)?.seq ?? 0, limit: 100, minSeq: 1 });
       if (page.length === 0) return out;
+      for (const e of page) expectWire(EventSchema, e);
       out.push(...page);
     }
   }
@@ -101,12 +103,21 @@ export class Fixture {
     const entries: SyncEntryRecord[] = [];
     for (let pages = 1; ; pages++) {
       const page = await this.store().sync.page(accountId, cursor, limit);
+      for (const { lastEvent, ...wire } of page.entries) {
+        expectWire(SyncEntrySchema, wire);
+        if (lastEvent !== null) expectWire(EventSchema, lastEvent);
+      }
       entries.push(...page.entries);
       cursor = page.cursor;
       if (!page.hasMore) return { entries, cursor, pages };
       expect(pages).toBeLessThan(1000);
     }
   }
+}
+
+/** Asserts that a value is exactly what the protocol schema allows (no missing or extra fields). */
+export function expectWire(schema: Parameters<typeof Value.Check>[0], value: unknown): void {
+  expect([...Value.Errors(schema, value)].map((e) => `${e.path}: ${e.message}`)).toEqual([]);
 }
 
 /** Asserts that a promise rejects with an AppError of `code`. */

@@ -1,7 +1,7 @@
-import type { AccountId, ConversationId } from '@ottr/protocol';
+import { ConversationListItemSchema, type AccountId, type ConversationId } from '@ottr/protocol';
 import { describe, expect } from 'vitest';
 import type { MembershipView } from '../../ports/index.js';
-import { expectCode, type Suite } from './fixtures.js';
+import { expectCode, expectWire, type Suite } from './fixtures.js';
 
 export function listTests(s: Suite): void {
   const { f, test } = s;
@@ -12,6 +12,7 @@ export function listTests(s: Suite): void {
     do {
       const page = await s.store.conversations.listForAccount(accountId, { archived, limit, ...(cursor !== undefined && { cursor }) });
       expect(page.items.length).toBeLessThanOrEqual(limit);
+      for (const item of page.items) expectWire(ConversationListItemSchema, item);
       out.push(...page.items);
       cursor = page.next ?? undefined;
     } while (cursor !== undefined);

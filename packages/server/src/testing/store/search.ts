@@ -1,19 +1,22 @@
-import type { AccountId, ConversationId, MediaId } from '@ottr/protocol';
+import { SearchHitSchema, type AccountId, type ConversationId, type MediaId } from '@ottr/protocol';
 import { describe, expect } from 'vitest';
-import { expectCode, text, type Suite } from './fixtures.js';
+import { expectCode, expectWire, text, type Suite } from './fixtures.js';
 
 export function searchTests(s: Suite): void {
   const { f, test } = s;
 
-  const hits = async (accountId: AccountId, query: string, opts: { limit?: number; conversationId?: ConversationId } = {}) =>
-    (await s.store.events.search(accountId, query, { limit: opts.limit ?? 50, ...(opts.conversationId && { conversationId: opts.conversationId }) })).items;
+  const hits = async (accountId: AccountId, query: string, opts: { limit?: number; conversationId?: ConversationId } = {}) => {
+    const page = await s.store.events.search(accountId, query, { limit: opts.limit ?? 50, ...(opts.conversationId && { conversationId: opts.conversationId }) });
+    for (const hit of page.items) expectWire(SearchHitSchema, hit);
+    return page.items;
+  };
 
   describe('search', () => {
     test('finds words in text, captions, places and contacts, newest first, with a snippet', async () => {
       const [a, b] = await f.accounts(2);
       const id = await f.direct(a!, b!);
       const t = await f.send(id, a!, 'Meet at the harbour tomorrow');
-      const img = await f.send(id, b!, { kind: 'image', mediaId: 'med_1' as MediaId, caption: 'Harbour at sunset' });
+      const img = await f.send(id, b!, { kind: 'image', mediaId: f.id<MediaId>('media'), caption: 'Harbour at sunset' });
       const loc = await f.send(id, a!, { kind: 'location', lat: 1, lng: 2, name: 'Old harbour', address: 'Quay 1' });
       const card = await f.send(id, b!, { kind: 'contact', name: 'Harbour master' });
       await f.send(id, a!, 'unrelated');
