@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Account, ConversationListItem, Device, Presence, Tokens } from '@ottr/protocol';
+import type { Account, ConversationListItem, Device, Presence, Session, Tokens } from '@ottr/protocol';
 import { CLOSE } from '@ottr/protocol';
 import { startTestNode, type TestNode } from '../test-support/harness.js';
 import { rest } from '../test-support/rest.js';
@@ -21,10 +21,10 @@ describe('accounts and devices', () => {
     const wrong = await t.api('POST', '/v1/auth/verify', { phone, code: '000000', device: { name: 'x' } });
     expect(wrong.body).toMatchObject({ code: expect.stringMatching(/code_invalid|code_expired/) });
     const code = await t.codeFor(phone);
-    const first = await t.api('POST', '/v1/auth/verify', { phone, code, device: { name: 'phone' } });
+    const first = await t.api<Session>('POST', '/v1/auth/verify', { phone, code, device: { name: 'phone' } });
     expect(first.body).toMatchObject({ newAccount: true, account: { phone } });
     await t.api('POST', '/v1/auth/code', { phone });
-    const second = await t.api('POST', '/v1/auth/verify', { phone, code: await t.codeFor(phone), device: { name: 'laptop' } });
+    const second = await t.api<Session>('POST', '/v1/auth/verify', { phone, code: await t.codeFor(phone), device: { name: 'laptop' } });
     expect(second.body).toMatchObject({ newAccount: false, accountId: first.body.accountId });
     expect(second.body.deviceId).not.toBe(first.body.deviceId);
     // The code is never in the structured logs except the dev outbox line.

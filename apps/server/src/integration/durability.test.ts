@@ -24,7 +24,7 @@ async function startChild(): Promise<{ child: ChildProcess; url: string }> {
   });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       const entry = JSON.parse(line) as { msg?: string; url?: string };
       if (entry.msg === 'ottr listening' && entry.url) resolve(entry.url);
     });

@@ -1,12 +1,12 @@
 /** A small REST client for tests: JSON in, JSON out, status kept. */
-export interface RestResponse<T = any> {
+export interface RestResponse<T = unknown> {
   status: number;
   body: T;
   headers: Headers;
 }
 
 export function rest(baseUrl: string, token?: string) {
-  return async function call<T = any>(method: string, path: string, body?: unknown): Promise<RestResponse<T>> {
+  return async function call<T = unknown>(method: string, path: string, body?: unknown): Promise<RestResponse<T>> {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -33,7 +33,7 @@ export class TestClient {
         resolve({ code, reason: reason.toString() });
       }),
     );
-    ws.on('message', (data) => this.onMessage(JSON.parse(String(data)) as ServerFrame));
+    ws.on('message', (data: Buffer) => this.onMessage(JSON.parse(data.toString('utf8')) as ServerFrame));
   }
 
   /** Opens a socket, authenticates, and resolves once `ready` arrived. */
@@ -44,7 +44,7 @@ export class TestClient {
       ws.once('error', reject);
     });
     const client = new TestClient(ws);
-    await client.call({ type: 'auth', token } as Request);
+    await client.call({ type: 'auth', token });
     return client;
   }
 

@@ -135,7 +135,7 @@ export class PresenceService implements ConnectionListener {
   private watch(conn: ConnectionContext, target: AccountId): void {
     let map = this.watchers.get(target);
     if (!map) {
-      this.watchers.set(target, (map = new Map()));
+      this.watchers.set(target, (map = new Map<string, AccountId>()));
       this.busSubs.set(
         target,
         this.deps.bus.subscribe(presenceSubject(target), (m) => {
