@@ -41,8 +41,8 @@ export function createAuthStore(db: Db): AuthStore {
     for (const t of tokens) db.run('INSERT INTO tokens (hash, device_id, kind, expires_at) VALUES (?, ?, ?, ?)', t.hash, t.deviceId, t.kind, t.expiresAt);
   };
   const revoke = (deviceId: string, at: number) => {
+    // Tokens stay until they expire so that they answer `session_revoked`, not `unauthorized`.
     db.run('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', at, deviceId);
-    db.run('DELETE FROM tokens WHERE device_id = ?', deviceId);
   };
 
   return {
@@ -65,7 +65,7 @@ export function createAuthStore(db: Db): AuthStore {
     },
 
     async deleteCode(identifier) {
-      db.run('DELETE FROM auth_codes WHERE identifier = ?', identifier);
+      return db.run('DELETE FROM auth_codes WHERE identifier = ?', identifier).changes > 0;
     },
 
     async createDevice(d, tokens) {
@@ -82,14 +82,15 @@ export function createAuthStore(db: Db): AuthStore {
     async findToken(hash) {
       const t = db.get<TokenRow>('SELECT * FROM tokens WHERE hash = ? AND rotated_at IS NULL', hash);
       const d = t === undefined ? undefined : device(t.device_id);
-      return t === undefined || d === undefined || d.revokedAt !== null ? null : { token: toToken(t), device: d };
+      return t === undefined || d === undefined ? null : { token: toToken(t), device: d };
     },
 
     async rotateRefresh(oldHash, tokens, now) {
       return db.write(() => {
         const t = db.get<TokenRow>("SELECT * FROM tokens WHERE hash = ? AND kind = 'refresh' AND expires_at > ?", oldHash, now);
         const d = t === undefined ? undefined : device(t.device_id);
-        if (t === undefined || d === undefined || d.revokedAt !== null) return { outcome: 'invalid' as const };
+        if (t === undefined || d === undefined) return { outcome: 'invalid' as const };
+        if (d.revokedAt !== null) return { outcome: 'revoked' as const, device: d };
         if (t.rotated_at !== null) {
           // Presented twice: one of the two holders stole it. Sign the device out for both.
           revoke(d.id, now);

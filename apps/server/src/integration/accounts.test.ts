@@ -49,7 +49,8 @@ describe('accounts and devices', () => {
     const tablet = await t.connect(ada2);
     expect((await ada.api('DELETE', `/v1/me/devices/${ada2.deviceId}`)).status).toBe(204);
     expect((await tablet.closed).code).toBe(CLOSE.sessionRevoked);
-    expect((await ada2.api('GET', '/v1/me')).status).toBe(401);
+    expect((await ada2.api('GET', '/v1/me')).body).toMatchObject({ status: 401, code: 'session_revoked' });
+    expect((await t.api('POST', '/v1/auth/refresh', { refreshToken: ada2.refreshToken })).body).toMatchObject({ code: 'session_revoked' });
     expect((await ada.api('DELETE', `/v1/me/devices/${ben.deviceId}`)).status).toBe(404);
   });
 
@@ -68,8 +69,8 @@ describe('accounts and devices', () => {
     expect((await rest(t.url, fresh.body.accessToken)('GET', '/v1/me')).status).toBe(200);
     const reuse = await t.api('POST', '/v1/auth/refresh', { refreshToken: ada.refreshToken });
     expect(reuse.body).toMatchObject({ code: 'session_revoked' });
-    expect((await rest(t.url, fresh.body.accessToken)('GET', '/v1/me')).status).toBe(401);
-    expect((await t.api('POST', '/v1/auth/refresh', { refreshToken: fresh.body.refreshToken })).status).toBe(401);
+    expect((await rest(t.url, fresh.body.accessToken)('GET', '/v1/me')).body).toMatchObject({ code: 'session_revoked' });
+    expect((await t.api('POST', '/v1/auth/refresh', { refreshToken: fresh.body.refreshToken })).body).toMatchObject({ code: 'session_revoked' });
   });
 
   it('presence: online and last seen, as privacy allows', async () => {

@@ -107,6 +107,8 @@ export type RefreshOutcome =
   | { outcome: 'rotated'; device: DeviceRecord }
   /** The token was already rotated once: the device is now revoked. */
   | { outcome: 'reused'; device: DeviceRecord }
+  /** The token's device was signed out earlier. */
+  | { outcome: 'revoked'; device: DeviceRecord }
   | { outcome: 'invalid' };
 
 export interface AuthStore {
@@ -115,10 +117,14 @@ export interface AuthStore {
   getCode(identifier: string): Promise<CodeRecord | null>;
   /** Adds one failed attempt and returns the new count (0 when no code is pending). */
   failCodeAttempt(identifier: string): Promise<number>;
-  deleteCode(identifier: string): Promise<void>;
+  /** Deletes the pending code; true only for the call that deleted it (so a code is used once). */
+  deleteCode(identifier: string): Promise<boolean>;
   /** Creates a device with its first access and refresh tokens, atomically. */
   createDevice(device: Omit<DeviceRecord, 'revokedAt'>, tokens: readonly TokenRecord[]): Promise<DeviceRecord>;
-  /** The live token with this hash and its device (revoked devices: null). Expiry is the caller's check. */
+  /**
+   * The token with this hash (not rotated away) and its device. The device may be revoked
+   * (`revokedAt` set): callers answer `session_revoked` then. Expiry is the caller's check.
+   */
   findToken(hash: string): Promise<{ token: TokenRecord; device: DeviceRecord } | null>;
   /**
    * Atomically exchanges refresh token `oldHash` for `tokens`: the old refresh token and the
@@ -127,7 +133,10 @@ export interface AuthStore {
    */
   rotateRefresh(oldHash: string, tokens: readonly TokenRecord[], now: number): Promise<RefreshOutcome>;
   listDevices(accountId: AccountId): Promise<DeviceRecord[]>;
-  /** Revokes the device and deletes its tokens. Returns false when it is not a live device of that account. */
+  /**
+   * Revokes the device: its tokens stop working but are kept until they expire, so that they
+   * are recognised as signed out. Returns false when it is not a live device of that account.
+   */
   revokeDevice(accountId: AccountId, deviceId: DeviceId, at: number): Promise<boolean>;
   touchDevice(deviceId: DeviceId, at: number): Promise<void>;
   /** Deletes expired codes and tokens; returns how many rows went. */

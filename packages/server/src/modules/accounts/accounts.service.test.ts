@@ -153,8 +153,8 @@ describe('devices', () => {
     const phone = await t.signIn({ phone: '+12133734253' }, 'phone');
     const laptop = await t.signIn({ phone: '+12133734253' }, 'laptop');
     await t.accounts.revokeDevice(phone.ctx, laptop.deviceId);
-    expect(await failure(t.auth.authenticate(laptop.accessToken))).toBe('unauthorized');
-    expect(await failure(t.auth.refresh(laptop.refreshToken))).toBe('unauthorized');
+    expect(await failure(t.auth.authenticate(laptop.accessToken))).toBe('session_revoked');
+    expect(await failure(t.auth.refresh(laptop.refreshToken))).toBe('session_revoked');
     expect(await t.auth.authenticate(phone.accessToken)).toEqual(phone.ctx);
     expect(t.closes()).toEqual([{ subject: `acct.${phone.accountId}`, code: CLOSE.sessionRevoked, reason: expect.any(String), deviceId: laptop.deviceId }]);
     expect((await t.accounts.listDevices(phone.ctx)).map((d) => d.id)).toEqual([phone.deviceId]);

@@ -230,8 +230,8 @@ describe('tokens', () => {
     const stolen = session.refreshToken;
     const rotated = await t.auth.refresh(stolen); // the legitimate client
     expect(await failure(t.auth.refresh(stolen))).toBe('session_revoked'); // the thief (or vice versa)
-    expect(await failure(t.auth.authenticate(rotated.accessToken))).toBe('unauthorized');
-    expect(await failure(t.auth.refresh(rotated.refreshToken))).toBe('unauthorized');
+    expect(await failure(t.auth.authenticate(rotated.accessToken))).toBe('session_revoked');
+    expect(await failure(t.auth.refresh(rotated.refreshToken))).toBe('session_revoked');
     expect(t.closes()).toEqual([{ subject: `acct.${session.accountId}`, code: CLOSE.sessionRevoked, reason: expect.any(String), deviceId: session.deviceId }]);
     expect((await t.auth.authenticate(other.accessToken)).deviceId).toBe(other.deviceId); // other devices stay
   });
@@ -278,8 +278,8 @@ describe('tokens', () => {
     const laptop = await t.signIn({ phone: PHONE }, 'laptop');
     const routes = authRoutes(t.auth);
     await routes.logout({ auth: { accountId: phone.accountId, deviceId: phone.deviceId }, ip: '10.0.0.1' }, { params: undefined, query: undefined, body: undefined });
-    expect(await failure(t.auth.authenticate(phone.accessToken))).toBe('unauthorized');
-    expect(await failure(t.auth.refresh(phone.refreshToken))).toBe('unauthorized');
+    expect(await failure(t.auth.authenticate(phone.accessToken))).toBe('session_revoked');
+    expect(await failure(t.auth.refresh(phone.refreshToken))).toBe('session_revoked');
     expect((await t.auth.authenticate(laptop.accessToken)).deviceId).toBe(laptop.deviceId);
     expect(t.closes()).toEqual([{ subject: `acct.${phone.accountId}`, code: CLOSE.sessionRevoked, reason: expect.any(String), deviceId: phone.deviceId }]);
   });

@@ -121,7 +121,8 @@ export class AuthService {
       }
       throw new AppError('code_invalid', `The code is wrong (${this.cfg.codeMaxAttempts - attempts} attempts left)`);
     }
-    await codes.deleteCode(key);
+    // Exactly one of two concurrent verifies of the same code gets to use it.
+    if (!(await codes.deleteCode(key))) throw new AppError('code_expired');
 
     const { account, created } = await this.findOrCreateAccount(id, now);
     const deviceId = this.deps.ids.next('device') as DeviceId;
@@ -144,6 +145,7 @@ export class AuthService {
     const live = await this.deps.store.auth.findToken(hash);
     if (live !== null && live.token.kind !== 'refresh') throw new AppError('unauthorized', 'Not a refresh token');
     if (live !== null && live.token.expiresAt <= now) throw new AppError('unauthorized', 'The refresh token has expired; sign in again');
+    if (live !== null && live.device.revokedAt !== null) throw new AppError('session_revoked');
 
     // Not live: unknown, or already rotated (reuse). The store tells which; no tokens are issued then.
     const issued = live === null ? null : this.issueTokens(live.device.id, now);
@@ -154,6 +156,7 @@ export class AuthService {
       this.log.warn({ accountId, deviceId }, 'refresh token reused: device signed out');
       throw new AppError('session_revoked', 'This refresh token was already used; the device was signed out');
     }
+    if (result.outcome === 'revoked') throw new AppError('session_revoked');
     if (result.outcome === 'invalid') throw new AppError('unauthorized', 'Unknown refresh token');
     if (issued === null) throw new AppError('internal', 'A refresh token rotated that was not live');
     return issued.tokens;
@@ -167,9 +170,8 @@ export class AuthService {
   }
 
   /**
-   * The device behind an access token. Throws `unauthorized` (missing, unknown, rotated away, or
-   * its device was signed out: tokens of revoked devices are deleted), `token_expired`, or
-   * `session_revoked` (a token still found for a device marked revoked).
+   * The device behind an access token. Throws `unauthorized` (missing, unknown, rotated away),
+   * `token_expired`, or `session_revoked` (its device was signed out).
    */
   async authenticate(accessToken: string): Promise<AuthContext> {
     if (accessToken.length === 0 || accessToken.length > 512) throw new AppError('unauthorized');
