@@ -115,3 +115,27 @@ describe('realtime delivery', () => {
     expect(await a.call({ type: 'ping' })).toHaveProperty('serverTime');
   });
 });
+
+describe('operations', () => {
+  it('health, readiness, OpenAPI and Prometheus metrics reflect the traffic', async () => {
+    expect((await t.api('GET', '/healthz')).status).toBe(200);
+    expect((await t.api('GET', '/readyz')).status).toBe(200);
+    const doc = await t.api<{ openapi: string; paths: Record<string, Record<string, { operationId: string }>> }>('GET', '/openapi.json');
+    expect(doc.body.openapi).toBe('3.1.0');
+    const ops = Object.values(doc.body.paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
+    expect(ops).toEqual(expect.arrayContaining(['sendMessage', 'sync', 'verifyCode', 'listEvents']));
+
+    const ada = await t.signIn();
+    const ben = await t.signIn();
+    const cnv = await direct(ada, ben);
+    const a = await t.connect(ada);
+    await a.call({ type: 'send', conversationId: cnv, clientMsgId: 'metrics', content: text('count me') });
+    const res = await fetch(`${t.url}/metrics`);
+    const body = await res.text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(body)?.[1]);
+    expect(value('messages_sent_total')).toBeGreaterThanOrEqual(1);
+    expect(value('send_latency_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(value('ws_connections')).toBeGreaterThanOrEqual(1);
+    expect(body).toMatch(/^http_requests_total\{route="verifyCode",status="200"\} \d+/m);
+  });
+});
