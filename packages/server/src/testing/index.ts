@@ -1,1 +1,2 @@
 export { storeConformance } from './store-conformance.js';
+export { failureCode } from './failure.js';

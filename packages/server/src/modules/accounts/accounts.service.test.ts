@@ -7,12 +7,12 @@ import { MemoryBus } from '../../adapters/memory-bus.js';
 import { MemoryRateLimiter } from '../../adapters/memory-rate-limiter.js';
 import { UlidGenerator } from '../../adapters/system-clock.js';
 import { resolveServerConfig } from '../../config.js';
-import { AppError } from '../../errors/index.js';
 import type { AuthContext } from '../../handlers.js';
 import type { BusMessage, OutgoingCode } from '../../ports/index.js';
 import { AuthService } from '../auth/index.js';
 import { Delivery } from '../delivery/index.js';
 import { AccountsService, accountRoutes } from './index.js';
+import { failureCode } from '../../testing/index.js';
 
 class RecordingBus extends MemoryBus {
   readonly published: { subject: string; message: BusMessage }[] = [];
@@ -60,15 +60,7 @@ function setup(options: { config?: Record<string, unknown>; onAccountDeleted?: (
   return { auth, accounts, store, signIn, deleted, closes, advance: (ms: number) => (now += ms) };
 }
 
-async function failure(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e.code;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
+const failure = failureCode;
 
 const UNKNOWN_ACCOUNT = 'acc_01J00000000000000000000000' as AccountId;
 const UNKNOWN_DEVICE = 'dev_01J00000000000000000000000' as DeviceId;

@@ -15,6 +15,7 @@ import { AppError } from '../../errors/index.js';
 import type { BusMessage, CodeSender, OutgoingCode } from '../../ports/index.js';
 import { Delivery } from '../delivery/index.js';
 import { AuthService, authRoutes, identifierKey, TOUCH_INTERVAL_MS } from './index.js';
+import { failureCode } from '../../testing/index.js';
 
 /** The in-process bus, remembering what was published (to see sockets being closed). */
 class RecordingBus extends MemoryBus {
@@ -61,16 +62,7 @@ function setup(options: { config?: Record<string, unknown>; codeSender?: SenderF
   return { auth, store, config, outbox, logger, logLines, lastCode, signIn, closes, advance: (ms: number) => (now += ms), now: () => now };
 }
 
-/** The AppError code a promise rejects with. */
-async function failure(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e.code;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
+const failure = failureCode;
 
 const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
