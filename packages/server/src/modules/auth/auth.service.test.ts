@@ -14,7 +14,9 @@ import { resolveServerConfig } from '../../config.js';
 import { AppError } from '../../errors/index.js';
 import type { BusMessage, CodeSender, OutgoingCode } from '../../ports/index.js';
 import { Delivery } from '../delivery/index.js';
-import { AuthService, authRoutes, identifierKey, TOUCH_INTERVAL_MS } from './index.js';
+import { AuthService, authRoutes } from './index.js';
+import { TOUCH_INTERVAL_MS } from './auth.service.js';
+import { identifierKey } from './identifiers.js';
 import { failureCode } from '../../testing/index.js';
 
 /** The in-process bus, remembering what was published (to see sockets being closed). */

@@ -16,6 +16,7 @@ import type { AppendRequest, Clock, IdGenerator, ListPage, RateLimiter, Store } 
 import type { ServerConfig } from '../../config.js';
 import type { Delivery } from '../delivery/index.js';
 import { hasRole, requireMember, type MemberAccess } from '../conversations/index.js';
+import { enforceRateLimit } from '../auth/index.js';
 import { checkEditable, prepareContent } from './content.js';
 
 export interface MessagesDeps {
@@ -170,9 +171,8 @@ export class MessagesService {
     this.deps.delivery.toAccounts(members, { type: 'event', event }, exceptConnection);
   }
 
-  private async throttle(from: Sender): Promise<void> {
-    const d = await this.deps.rateLimiter.hit(`send:${from.deviceId}`, this.deps.config.limits.sendsPerDevice);
-    if (!d.allowed) throw new AppError('rate_limited', 'Too many sends from this device', { retryAfter: Math.ceil(d.retryAfterMs / 1000) });
+  private throttle(from: Sender): Promise<void> {
+    return enforceRateLimit(this.deps.rateLimiter, `send:${from.deviceId}`, this.deps.config.limits.sendsPerDevice);
   }
 
   private async requireMayPost(access: MemberAccess, me: AccountId): Promise<void> {
