@@ -1,6 +1,7 @@
 import type { AccountId } from '@ottr/protocol';
-import { AppError, type AccountRecord, type AccountStore } from '@ottr/server';
+import { AppError, type AccountListItem, type AccountRecord, type AccountStore } from '@ottr/server';
 import Database from 'better-sqlite3';
+import { decodeCursor, encodeCursor, isInt, isObj, isStr } from './cursor.js';
 import { json, type Db, type Param } from './db.js';
 
 interface AccountRow {
@@ -13,6 +14,7 @@ interface AccountRow {
   presence_privacy: AccountRecord['presencePrivacy'];
   created_at: number;
   last_seen_at: number | null;
+  suspended_at: number | null;
   deleted_at: number | null;
 }
 
@@ -26,8 +28,18 @@ const toAccount = (r: AccountRow): AccountRecord => ({
   presencePrivacy: r.presence_privacy,
   createdAt: r.created_at,
   lastSeenAt: r.last_seen_at,
+  suspendedAt: r.suspended_at,
   deletedAt: r.deleted_at,
 });
+
+/** Admin list position: creation time and id of the last account listed (the list runs newest first). */
+interface ListCursor {
+  c: number;
+  i: string;
+}
+const isListCursor = (c: unknown): c is ListCursor => isObj(c) && isInt(c.c) && isStr(c.i);
+
+const QUERY_CONDITIONS = { id: 'id = ?', phone: 'phone = ? AND deleted_at IS NULL', email: 'email = ? AND deleted_at IS NULL' } as const;
 
 const PATCH_COLUMNS = { displayName: 'display_name', about: 'about', avatar: 'avatar', presencePrivacy: 'presence_privacy' } as const;
 
@@ -81,6 +93,38 @@ export function createAccountStore(db: Db): AccountStore {
 
     async setLastSeen(id, at) {
       db.run('UPDATE accounts SET last_seen_at = ? WHERE id = ?', at, id);
+    },
+
+    async setSuspended(id, at) {
+      if (db.run('UPDATE accounts SET suspended_at = ? WHERE id = ? AND deleted_at IS NULL', at, id).changes !== 1) {
+        throw new AppError('not_found', 'No such account');
+      }
+      return load(id)!;
+    },
+
+    async list({ cursor, limit, q }) {
+      const conds: string[] = [];
+      const args: Param[] = [];
+      if (q !== undefined) {
+        conds.push(QUERY_CONDITIONS[q.kind]);
+        args.push(q.value);
+      }
+      if (cursor !== undefined) {
+        const c = decodeCursor(cursor, isListCursor);
+        conds.push('(created_at, id) < (?, ?)'); // a row value: SQLite seeks the index to it
+        args.push(c.c, c.i);
+      }
+      const rows = db.all<AccountRow & { devices: number }>(
+        `SELECT *, (SELECT count(*) FROM devices d WHERE d.account_id = accounts.id AND d.revoked_at IS NULL) AS devices
+         FROM accounts ${conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`,
+        ...args, limit + 1,
+      );
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map((r): AccountListItem => ({ ...toAccount(r), devices: r.devices })),
+        next: rows.length > limit && last !== undefined ? encodeCursor({ c: last.created_at, i: last.id }) : null,
+      };
     },
 
     async markDeleted(id, at) {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteStore } from './index.js';
-import { migrate } from './migrations/index.js';
+import { MIGRATIONS, migrate } from './migrations/index.js';
 import { openDatabase } from './open.js';
 import { seedDirect, send } from './testdata/seed.js';
 
@@ -32,10 +32,33 @@ describe('sqlite store', () => {
 
   it('applies each migration once, recorded in schema_migrations', () => {
     const db = new Database(path.join(dir, 'm.db'));
-    expect(migrate(db, 1)).toEqual([1]);
+    const versions = MIGRATIONS.map((m) => m.version);
+    expect(versions.slice(0, 2)).toEqual([1, 2]);
+    expect(migrate(db, 1)).toEqual(versions);
     expect(migrate(db, 2)).toEqual([]);
-    expect(db.prepare('SELECT version, applied_at FROM schema_migrations').all()).toEqual([{ version: 1, applied_at: 1 }]);
+    expect(db.prepare('SELECT version, applied_at FROM schema_migrations').all()).toEqual(versions.map((version) => ({ version, applied_at: 1 })));
     db.close();
+  });
+
+  it('upgrades a database made before account administration (migration 2): accounts are kept, not suspended', async () => {
+    const file = path.join(dir, 'u.db');
+    const old = new Database(file);
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    old.exec(MIGRATIONS[0]!.sql);
+    old.prepare("INSERT INTO schema_migrations VALUES (1, 'init', 1)").run();
+    old.prepare("INSERT INTO accounts (id, phone, email, display_name, about, avatar, presence_privacy, created_at) VALUES (?, NULL, 'old@example.test', 'Old', '', NULL, 'everyone', 5)")
+      .run('acc_01J000000000000000000000AA');
+    old.close();
+
+    const store = createSqliteStore({ path: file });
+    const account = await store.accounts.findByIdentifier('email', 'old@example.test');
+    expect(account).toMatchObject({ id: 'acc_01J000000000000000000000AA', displayName: 'Old', suspendedAt: null, deletedAt: null });
+    expect((await store.accounts.setSuspended(account!.id, 9)).suspendedAt).toBe(9);
+    expect((await store.accounts.list({ limit: 10 })).items.map((a) => [a.id, a.suspendedAt, a.devices])).toEqual([[account!.id, 9, 0]]);
+    await store.close();
+    const reopened = new Database(file);
+    expect(reopened.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(MIGRATIONS.map((m) => m.version));
+    reopened.close();
   });
 
   it('keeps data across close and reopen; seq and sync continue where they were', async () => {

@@ -45,15 +45,26 @@ export interface AccountRecord {
   presencePrivacy: PresencePrivacy;
   createdAt: number;
   lastSeenAt: number | null;
+  /** Set while an operator has the account suspended: its tokens and sign-in are refused. */
+  suspendedAt: number | null;
   /** Set when the account was deleted; its identifiers and profile are erased then. */
   deletedAt: number | null;
 }
+
+/** An account as the admin list shows it: the record and how many live devices it has. */
+export interface AccountListItem extends AccountRecord {
+  /** Devices not revoked. */
+  devices: number;
+}
+
+/** Narrows an account list to one exact id, or to the live account with a normalised identifier. */
+export type AccountQuery = { kind: 'id'; value: AccountId } | { kind: 'phone' | 'email'; value: string };
 
 export type AccountPatch = Partial<Pick<AccountRecord, 'displayName' | 'about' | 'avatar' | 'presencePrivacy'>>;
 
 export interface AccountStore {
   /** Throws `conflict` when the phone or email already belongs to a live account. */
-  create(account: Omit<AccountRecord, 'lastSeenAt' | 'deletedAt'>): Promise<AccountRecord>;
+  create(account: Omit<AccountRecord, 'lastSeenAt' | 'suspendedAt' | 'deletedAt'>): Promise<AccountRecord>;
   get(id: AccountId): Promise<AccountRecord | null>;
   getMany(ids: readonly AccountId[]): Promise<AccountRecord[]>;
   /** Exact match on a normalised identifier (E.164 phone or lower-case email) of a live account. */
@@ -61,6 +72,13 @@ export interface AccountStore {
   /** Throws `not_found` for unknown or deleted accounts. */
   update(id: AccountId, patch: AccountPatch): Promise<AccountRecord>;
   setLastSeen(id: AccountId, at: number): Promise<void>;
+  /** Sets `suspendedAt` (null lifts the suspension). Throws `not_found` for unknown or deleted accounts. */
+  setSuspended(id: AccountId, at: number | null): Promise<AccountRecord>;
+  /**
+   * Every account, deleted ones included, newest first (createdAt, then id, descending), with
+   * `q` narrowing to at most one. `limit` ≥ 1; a malformed cursor is `invalid_cursor`.
+   */
+  list(options: { cursor?: string; limit: number; q?: AccountQuery }): Promise<ListPage<AccountListItem>>;
   /**
    * Erases identifiers and profile, marks the account deleted, revokes all its devices and
    * drops its blocks. (Leaving conversations is done by the service through ConversationStore.)

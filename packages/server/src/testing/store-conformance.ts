@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../ports/index.js';
+import { accountAdminTests } from './store/account-admin.js';
 import { accountTests } from './store/accounts.js';
 import { authTests } from './store/auth.js';
 import { concurrencyTests } from './store/concurrency.js';
@@ -41,7 +42,7 @@ export function storeConformance(name: string, open: () => Promise<Store>, gaps:
       await current?.close();
       current = undefined;
     });
-    for (const part of [accountTests, authTests, conversationTests, membershipTests, listTests, receiptTests, eventTests, concurrencyTests, searchTests, syncTests]) {
+    for (const part of [accountTests, accountAdminTests, authTests, conversationTests, membershipTests, listTests, receiptTests, eventTests, concurrencyTests, searchTests, syncTests]) {
       part(suite);
     }
   });

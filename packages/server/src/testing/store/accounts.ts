@@ -13,7 +13,7 @@ export function accountTests(s: Suite): void {
     test('create, get, getMany and findByIdentifier return the stored account', async () => {
       const input = newAccount({ phone: '+15551230001', email: 'ann@example.test' });
       const created = await s.store.accounts.create(input);
-      expect(created).toEqual({ ...input, lastSeenAt: null, deletedAt: null });
+      expect(created).toEqual({ ...input, lastSeenAt: null, suspendedAt: null, deletedAt: null });
       expect(await s.store.accounts.get(input.id)).toEqual(created);
       expect(await s.store.accounts.findByIdentifier('phone', '+15551230001')).toEqual(created);
       expect(await s.store.accounts.findByIdentifier('email', 'ann@example.test')).toEqual(created);
@@ -62,7 +62,7 @@ export function accountTests(s: Suite): void {
       const deletedAt = f.now();
       await s.store.accounts.markDeleted(input.id, deletedAt);
       expect(await s.store.accounts.get(input.id)).toEqual({
-        ...input, phone: null, email: null, displayName: 'Deleted account', about: '', avatar: null, lastSeenAt: null, deletedAt,
+        ...input, phone: null, email: null, displayName: 'Deleted account', about: '', avatar: null, lastSeenAt: null, suspendedAt: null, deletedAt,
       });
       expect(await s.store.accounts.findByIdentifier('phone', '+15551230003')).toBeNull();
       expect(await s.store.auth.findToken('h-del-access')).toBeNull();
