@@ -92,7 +92,9 @@ async function killProcessesUsing(userDataDir: string): Promise<number> {
   for (const entry of await readdir('/proc')) {
     if (!/^[0-9]+$/.test(entry)) continue;
     const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (!cmdline.split('\0').includes(marker)) continue;
+    // Child processes rewrite their title, so the arguments may be separated by spaces, not NULs.
+    const at = cmdline.indexOf(marker);
+    if (at < 0 || !/^(?:[\0 ]|$)/.test(cmdline.slice(at + marker.length))) continue;
     try {
       process.kill(Number(entry), 'SIGKILL');
       killed++;

@@ -55,7 +55,7 @@ export class TestPage<M = Record<string, AnyFn>> {
     const page = await context.newPage();
     try {
       const testPage = new TestPage<M>(page, bundle, node);
-      await page.exposeFunction(EXPOSED.signIn, (email?: string) => node.signIn(email ?? undefined));
+      await page.exposeFunction(EXPOSED.signIn, (email?: string) => node.signIn(email));
       const res = await page.goto(`${node.url}/healthz`);
       if (!res?.ok()) throw new Error(`GET ${node.url}/healthz answered ${res?.status()}`);
       await page.addScriptTag({ content: bundle.code });

@@ -19,6 +19,7 @@ export const CLOSE = {
   accountDeleted: 4201,
   replaced: 4202,
   protocolUnsupported: 4203,
+  accountSuspended: 4204,
 } as const;
 
 export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];

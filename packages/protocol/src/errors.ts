@@ -21,6 +21,7 @@ export const ERRORS = {
   token_expired: { status: 401, retryable: false, title: 'The access token has expired; refresh it' },
   session_revoked: { status: 401, retryable: false, title: 'This device was signed out' },
   forbidden: { status: 403, retryable: false, title: 'Not allowed' },
+  account_suspended: { status: 403, retryable: false, title: 'This account is suspended' },
   not_member: { status: 403, retryable: false, title: 'Not a member of this conversation' },
   insufficient_role: { status: 403, retryable: false, title: 'Your role does not allow this' },
   not_author: { status: 403, retryable: false, title: 'Only the author may do this' },

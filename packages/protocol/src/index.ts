@@ -6,5 +6,6 @@ export * from './content.js';
 export * from './events.js';
 export * from './models.js';
 export * from './frames.js';
+export * from './admin.js';
 export * from './routes.js';
 export * from './openapi.js';

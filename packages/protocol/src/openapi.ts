@@ -59,8 +59,7 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
       parameters: parameters(route),
       responses,
     };
-    if (route.auth) op.security = [{ bearer: [] }];
-    else op.security = [];
+    op.security = route.auth === 'admin' ? [{ admin: [] }] : route.auth ? [{ bearer: [] }] : [];
     if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: plain(route.body) } } };
     (paths[route.path] ??= {})[route.method.toLowerCase()] = op;
   }
@@ -74,7 +73,10 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Access token from /v1/auth/verify or /v1/auth/refresh' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'Access token from /v1/auth/verify or /v1/auth/refresh' },
+        admin: { type: 'http', scheme: 'bearer', description: "The server's admin token (OTTR_ADMIN_TOKEN); only for the admin routes" },
+      },
       schemas: { Problem: ProblemJsonSchema },
       responses: {
         Problem: {

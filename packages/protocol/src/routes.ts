@@ -19,6 +19,7 @@ import {
 } from './models.js';
 import { EmojiSchema, EventResultSchema, SendBodySchema } from './frames.js';
 import { LIMITS } from './limits.js';
+import { AdminAccountPageSchema, AdminAccountSchema, AdminAccountsQuerySchema, AdminCreateAccountSchema } from './admin.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -29,8 +30,12 @@ export interface RouteSpec {
   path: string;
   summary: string;
   tag: string;
-  /** False for the sign-in routes; all others need `Authorization: Bearer <accessToken>`. */
-  auth: boolean;
+  /**
+   * false: the sign-in routes (no credentials); true: `Authorization: Bearer <accessToken>` of a
+   * device; 'admin': `Authorization: Bearer <admin token>` from the server's configuration (device
+   * tokens are refused there, and the admin token is refused everywhere else).
+   */
+  auth: boolean | 'admin';
   params?: TSchema;
   query?: TSchema;
   body?: TSchema;
@@ -193,6 +198,11 @@ export const ROUTES = {
   removeReaction: { method: 'DELETE', path: '/v1/messages/{messageId}/reactions/{emoji}', tag: 'messages', auth: true, summary: 'Take a reaction back', params: P.reaction, status: 200, response: EventResultSchema },
   getReceipts: { method: 'GET', path: '/v1/messages/{messageId}/receipts', tag: 'messages', auth: true, summary: 'Who received and read a message (groups: counts and names)', params: P.message, status: 200, response: ReceiptsSummarySchema },
   sync: { method: 'GET', path: '/v1/sync', tag: 'sync', auth: true, summary: 'Everything that changed since a cursor, in pages (same as the `sync` frame)', query: Type.Object({ since: Cursor, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.syncPageEvents })) }, Strict), status: 200, response: SyncPageSchema },
+  adminListAccounts: { method: 'GET', path: '/v1/admin/accounts', tag: 'admin', auth: 'admin', summary: 'Every account, newest first; `q` finds one by exact id, phone number or email address', query: AdminAccountsQuerySchema, status: 200, response: AdminAccountPageSchema },
+  adminCreateAccount: { method: 'POST', path: '/v1/admin/accounts', tag: 'admin', auth: 'admin', summary: 'Create an account for a phone number or email address without a code (conflict if taken)', body: AdminCreateAccountSchema, status: 200, response: AdminAccountSchema },
+  adminSuspendAccount: { method: 'POST', path: '/v1/admin/accounts/{accountId}/suspend', tag: 'admin', auth: 'admin', summary: 'Suspend an account: its sockets are closed (4204) and its tokens and sign-in answer account_suspended', params: P.account, status: 200, response: AdminAccountSchema },
+  adminUnsuspendAccount: { method: 'POST', path: '/v1/admin/accounts/{accountId}/unsuspend', tag: 'admin', auth: 'admin', summary: 'Lift a suspension: existing devices work again', params: P.account, status: 200, response: AdminAccountSchema },
+  adminDeleteAccount: { method: 'DELETE', path: '/v1/admin/accounts/{accountId}', tag: 'admin', auth: 'admin', summary: 'Delete an account exactly as its owner would (DELETE /v1/me)', params: P.account, status: 204, response: null },
   search: { method: 'GET', path: '/v1/search', tag: 'messages', auth: true, summary: 'Full-text search of messages in your conversations, newest first', query: Type.Object({ q: Type.String({ minLength: 1, maxLength: 256 }), conversationId: Type.Optional(ConversationIdSchema), cursor: Cursor, limit: Limit }, Strict), status: 200, response: Page(SearchHitSchema) },
 } as const satisfies Record<string, RouteSpec>;
 

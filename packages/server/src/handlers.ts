@@ -16,11 +16,16 @@ export interface AuthContext {
   deviceId: DeviceId;
 }
 
-/** What a REST handler knows about its request. */
-export interface RequestContext<K extends RouteId = RouteId> {
-  auth: (typeof ROUTES)[K]['auth'] extends true ? AuthContext : null;
+type RouteAuth<K extends RouteId> = (typeof ROUTES)[K]['auth'];
+
+/**
+ * What a REST handler knows about its request: the device on routes with `auth: true`; on admin
+ * routes (`auth: 'admin'`, authenticated by the admin token) no device, and `admin: true`.
+ */
+export type RequestContext<K extends RouteId = RouteId> = {
+  auth: RouteAuth<K> extends true ? AuthContext : null;
   ip: string;
-}
+} & (RouteAuth<K> extends 'admin' ? { admin: true } : { admin?: false });
 
 export type HttpHandler<K extends RouteId> = (ctx: RequestContext<K>, input: RouteInput<K>) => Promise<RouteOutput<K>>;
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { problemType } from '@ottr/protocol';
 import { AppError } from '../../errors/index.js';
+import type { HttpHandlers } from '../../handlers.js';
 import { ALICE, recordingHandlers, startTestApp, type Call, type TestApp } from './test-app.js';
 
 const CNV = `cnv_${'5'.repeat(26)}`;
@@ -246,5 +247,46 @@ describe('request logging', () => {
     expect(t.rawLogs()).not.toContain('alice-token');
     expect(t.rawLogs()).not.toContain('expired-token');
     expect(t.rawLogs()).not.toContain('secret-in-query');
+  });
+});
+
+describe('admin routes', () => {
+  const ACC = `acc_${'7'.repeat(26)}`;
+  const adminToken = 'the-admin-token';
+  const adminCalls: Call[] = [];
+  const handlers: HttpHandlers = {
+    ...recordingHandlers(),
+    adminUnsuspendAccount: async (ctx, input) => {
+      adminCalls.push({ route: 'adminUnsuspendAccount', ctx, input });
+      return { id: input.params.accountId, phone: null, email: null, displayName: 'x', createdAt: 1, lastSeenAt: null, suspendedAt: null, deletedAt: null, devices: 0 };
+    },
+  };
+  const checks: [string | null, string][] = [];
+  const authenticateAdmin = async (token: string | null, ip: string) => {
+    checks.push([token, ip]);
+    if (token !== adminToken) throw new AppError('unauthorized', 'Wrong admin token');
+  };
+
+  it('checks the bearer token with authenticateAdmin, never as a device token; handlers get { auth: null, admin: true }', async () => {
+    adminCalls.length = 0;
+    checks.length = 0;
+    t = await startTestApp(handlers, { authenticateAdmin });
+    const url = `${t.url}/v1/admin/accounts/${ACC}/unsuspend`;
+    const ok = await fetch(url, { method: 'POST', headers: auth(adminToken) });
+    expect(ok.status).toBe(200);
+    expect(adminCalls.map((c) => c.ctx)).toEqual([{ auth: null, admin: true, ip: '127.0.0.1' }]);
+    expect(adminCalls[0]!.input).toEqual({ params: { accountId: ACC }, query: undefined, body: undefined });
+
+    const device = await fetch(url, { method: 'POST', headers: auth('alice-token') });
+    expect(device.status).toBe(401);
+    expect(await fetch(url, { method: 'POST' }).then(problem)).toMatchObject({ code: 'unauthorized' });
+    expect(checks).toEqual([[adminToken, '127.0.0.1'], ['alice-token', '127.0.0.1'], [null, '127.0.0.1']]);
+    expect(adminCalls).toHaveLength(1);
+    // …and the admin token is not a device token.
+    expect((await fetch(`${t.url}/v1/me`, { headers: auth(adminToken) })).status).toBe(401);
+  });
+
+  it('an admin handler without authenticateAdmin is a startup error', async () => {
+    await expect(startTestApp(handlers)).rejects.toThrow(/adminUnsuspendAccount is an admin route: createHttpApp needs authenticateAdmin/);
   });
 });

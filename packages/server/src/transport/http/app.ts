@@ -18,6 +18,12 @@ export interface HttpAppOptions {
   handlers: HttpHandlers;
   /** Resolves a bearer access token; throws AppError (`unauthorized`, `token_expired`, `session_revoked`). */
   authenticate: (token: string) => Promise<AuthContext>;
+  /**
+   * Checks the bearer token of an admin route (`auth: 'admin'`; null when the request carries
+   * none); throws AppError (`unauthorized`, `forbidden` when the admin API is off,
+   * `rate_limited`). Required when `handlers` serves an admin route.
+   */
+  authenticateAdmin?: (token: string | null, ip: string) => Promise<void>;
   rateLimiter: RateLimiter;
   config: ServerConfig;
   logger: Logger;
@@ -35,7 +41,7 @@ export interface HttpAppOptions {
 }
 
 type LooseHandler = (
-  ctx: { auth: AuthContext | null; ip: string },
+  ctx: { auth: AuthContext | null; ip: string; admin?: boolean },
   input: { params: unknown; query: unknown; body: unknown },
 ) => Promise<unknown>;
 
@@ -114,6 +120,11 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
     done();
   });
 
+  async function authenticateAdmin(req: FastifyRequest): Promise<void> {
+    const match = BEARER.exec(req.headers.authorization ?? '');
+    await opts.authenticateAdmin!(match ? match[1]! : null, req.ip);
+  }
+
   async function authenticate(req: FastifyRequest): Promise<void> {
     const match = BEARER.exec(req.headers.authorization ?? '');
     if (!match) throw new AppError('unauthorized', 'Send the access token as Authorization: Bearer <token>');
@@ -137,6 +148,8 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
   for (const [id, spec] of Object.entries(ROUTES) as [RouteId, RouteSpec][]) {
     const handler = opts.handlers[id] as LooseHandler | undefined;
     if (!handler) continue;
+    const admin = spec.auth === 'admin';
+    if (admin && !opts.authenticateAdmin) throw new Error(`${id} is an admin route: createHttpApp needs authenticateAdmin`);
     label(spec.method, spec.path, id);
     const schema: FastifySchema = {};
     if (spec.params) schema.params = spec.params;
@@ -147,12 +160,12 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
       method: spec.method,
       url: toFastifyPath(spec.path),
       schema,
-      ...(spec.auth ? { onRequest: authenticate } : {}),
+      ...(admin ? { onRequest: authenticateAdmin } : spec.auth ? { onRequest: authenticate } : {}),
       handler: async (req, reply) => {
         const auth = auths.get(req) ?? null;
-        if (spec.auth && auth === null) throw new Error(`${id}: no authentication context`);
+        if (spec.auth === true && auth === null) throw new Error(`${id}: no authentication context`);
         const out = await handler(
-          { auth, ip: req.ip },
+          admin ? { auth: null, ip: req.ip, admin: true } : { auth, ip: req.ip },
           { params: spec.params ? req.params : undefined, query: spec.query ? req.query : undefined, body: spec.body ? req.body : undefined },
         );
         reply.code(spec.status);

@@ -117,6 +117,6 @@ describe('/openapi.json', () => {
       expect(documented.map((p) => p.name).sort()).toEqual(Object.keys(props).sort());
       for (const p of documented) expect(p.schema).toEqual(plain(props[p.name as string]));
     }
-    expect(op!.security).toEqual(spec.auth ? [{ bearer: [] }] : []);
+    expect(op!.security).toEqual(spec.auth === 'admin' ? [{ admin: [] }] : spec.auth ? [{ bearer: [] }] : []);
   });
 });

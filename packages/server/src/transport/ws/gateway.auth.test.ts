@@ -52,6 +52,7 @@ describe('ws gateway: auth', () => {
     ['nope', 'unauthorized', 401, CLOSE.unauthorized],
     ['expired', 'token_expired', 401, CLOSE.tokenExpired],
     ['revoked', 'session_revoked', 401, CLOSE.sessionRevoked],
+    ['suspended', 'account_suspended', 403, CLOSE.accountSuspended],
   ])('token %s → error %s with the id, then close %i', async (token, code, status, closeCode) => {
     const h = await start();
     const c = await open(h.url);

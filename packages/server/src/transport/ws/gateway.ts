@@ -11,8 +11,8 @@
  * else close 4003 (also when `authenticate` is still running then). Success → `ready`
  * {type:'ready', id, accountId, deviceId, protocol, serverTime, heartbeatMs, maxFrameBytes}.
  * Failure → an `error` frame with the AppError's code (id echoed), then close: token_expired
- * 4100, session_revoked 4200, rate_limited 4004, internal/unavailable 1011 (a non-AppError
- * throw is `internal`), any other code (unauthorized…) 4101. `protocol` above
+ * 4100, session_revoked 4200, account_suspended 4204, rate_limited 4004, internal/unavailable
+ * 1011 (a non-AppError throw is `internal`), any other code (unauthorized…) 4101. `protocol` above
  * PROTOCOL_VERSION → error `bad_request`, close 4203. Before `ready`, any other frame → error
  * `unauthorized` (the socket stays open until the auth timeout); a second `auth` while the
  * first is checked → `bad_request`. Frames that fail the checks below get those errors.

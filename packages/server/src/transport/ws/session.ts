@@ -38,6 +38,8 @@ export function authFailureCloseCode(code: ErrorCode): number {
       return CLOSE.tokenExpired;
     case 'session_revoked':
       return CLOSE.sessionRevoked;
+    case 'account_suspended':
+      return CLOSE.accountSuspended;
     case 'rate_limited':
       return CLOSE.rateLimited;
     case 'internal':

@@ -26,6 +26,7 @@ export const TOKENS: Record<string, AuthContext> = {
 export async function testAuthenticate(token: string): Promise<AuthContext> {
   if (token === 'expired') throw new AppError('token_expired');
   if (token === 'revoked') throw new AppError('session_revoked');
+  if (token === 'suspended') throw new AppError('account_suspended');
   if (token === 'boom') throw new Error('database is down');
   if (token === 'never') return new Promise<AuthContext>(() => {});
   const auth = TOKENS[token];

@@ -26,7 +26,7 @@ export interface GatewayMetrics {
 }
 
 export interface GatewayOptions {
-  /** Checks an access token; throws AppError `token_expired`, `unauthorized` or `session_revoked`. */
+  /** Checks an access token; throws AppError `token_expired`, `unauthorized`, `session_revoked` or `account_suspended`. */
   authenticate: (token: string) => Promise<AuthContext>;
   handlers: FrameHandlers;
   listeners: ConnectionListener[];
