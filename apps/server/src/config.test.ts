@@ -103,6 +103,16 @@ describe('resolveAppConfig', () => {
     expect(problems).toEqual(['OTTR_SECRET (secret): must be at least 32 characters']);
   });
 
+  it('reads OTTR_ADMIN_TOKEN (default empty: admin API off) and rejects a short one without echoing it', () => {
+    expect(resolveAppConfig({}, {}, CWD).admin.token).toBe('');
+    const token = 'a'.repeat(32);
+    expect(resolveAppConfig({ OTTR_ADMIN_TOKEN: token }, {}, CWD).admin.token).toBe(token);
+    const problems = problemsOf(() => resolveAppConfig({ OTTR_ADMIN_TOKEN: 'open-sesame' }, {}, CWD));
+    expect(problems).toEqual(['OTTR_ADMIN_TOKEN (admin.token): must be empty (admin API off) or at least 32 characters']);
+    const wrongType = problemsOf(() => resolveAppConfig({}, { admin: { token: 12345 as unknown as string } }, CWD));
+    expect(wrongType.join('\n')).not.toContain('12345');
+  });
+
   it('has a message that lists the problems for humans', () => {
     try {
       resolveAppConfig({ PORT: 'x', OTTR_STORE: 'foo' }, {}, CWD);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { hostname } from 'node:os';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { ServerConfigSchema } from '@ottr/server';
+import { ServerConfigSchema, configProblems } from '@ottr/server';
 import { BUS_DRIVERS, CODE_SENDERS, STORE_DRIVERS } from './adapters.js';
 
 /**
@@ -75,6 +75,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'OTTR_ACCESS_TOKEN_TTL_MS', path: 'auth.accessTokenTtlMs', kind: 'integer', description: 'Lifetime of an access token. Default 900000 (15 min).' },
   { name: 'OTTR_REFRESH_TOKEN_TTL_MS', path: 'auth.refreshTokenTtlMs', kind: 'integer', description: 'Lifetime of a refresh token. Default 7776000000 (90 days).' },
   { name: 'OTTR_HEARTBEAT_MS', path: 'ws.heartbeatMs', kind: 'integer', description: 'WebSocket ping interval. Default 30000.' },
+  { name: 'OTTR_ADMIN_TOKEN', path: 'admin.token', kind: 'string', description: 'Bearer token of the admin API (/v1/admin/…, ottr admin), at least 32 characters. Default empty: the admin API is off.' },
   { name: 'OTTR_WS_MAX_BUFFERED_BYTES', path: 'ws.maxBufferedBytes', kind: 'integer', description: 'Unsent bytes before a slow client is closed (4001). Default 4194304.' },
 ];
 
@@ -142,7 +143,8 @@ export function resolveAppConfig(env: Record<string, string | undefined>, overri
   const value = Value.Default(AppConfigSchema, input) as AppConfig;
   const problems: string[] = [];
   for (const e of Value.Errors(AppConfigSchema, value)) {
-    const shown = e.value === undefined || typeof e.value === 'object' ? '' : ` (got ${JSON.stringify(e.path.includes('secret') ? '…' : e.value)})`;
+    const secret = e.path.includes('secret') || e.path.includes('token');
+    const shown = e.value === undefined || typeof e.value === 'object' ? '' : ` (got ${JSON.stringify(secret ? '…' : e.value)})`;
     problems.push(`${label(e.path)}: ${e.message}${shown}`);
   }
   // Names are checked against the adapter registries too, so one run reports everything.
@@ -157,6 +159,7 @@ export function resolveAppConfig(env: Record<string, string | undefined>, overri
     if (!v.codes.smtp?.from) problems.push(`${label('/codes/smtp/from')}: required when OTTR_EMAIL_SENDER=smtp`);
   }
   if (typeof value.secret === 'string' && value.secret !== '' && value.secret.length < 32) problems.push(`${label('/secret')}: must be at least 32 characters`);
+  if (typeof value.admin?.token === 'string') for (const [pointer, message] of configProblems(value)) problems.push(`${label(pointer)}: ${message}`);
   if (problems.length > 0) throw new ConfigError(problems);
 
   value.dataDir = path.resolve(cwd, value.dataDir);

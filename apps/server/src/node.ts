@@ -48,7 +48,10 @@ export async function startNode(env: Record<string, string | undefined> = proces
     await built.close().catch((closeErr: unknown) => logger.error({ err: closeErr }, 'closing adapters after a failed start'));
     throw err;
   }
-  logger.info({ url, nodeId: config.nodeId, store: config.store.driver, bus: config.bus.driver, dataDir: config.dataDir }, 'ottr listening');
+  logger.info(
+    { url, nodeId: config.nodeId, store: config.store.driver, bus: config.bus.driver, dataDir: config.dataDir, adminApi: config.admin.token !== '' },
+    'ottr listening',
+  );
 
   let closing: Promise<void> | undefined;
   return {

@@ -58,18 +58,41 @@ export const ServerConfigSchema = Type.Object({
     },
     { default: {} },
   ),
+  admin: Type.Object(
+    {
+      /**
+       * Bearer token of the admin API (/v1/admin/…): empty (the default) turns the admin API
+       * off; otherwise at least ADMIN_TOKEN_MIN_LENGTH characters.
+       */
+      token: Type.String({ default: '' }),
+      /** Failed admin authentications per client IP; past it the IP gets rate_limited on admin routes. */
+      failuresPerIp: Rule(10, 10 * 60_000),
+    },
+    { default: {} },
+  ),
   /** How long (device, clientMsgId) keys are kept; at least 24 h. */
   idempotencyTtlMs: Type.Integer({ minimum: 24 * 3600_000, default: 48 * 3600_000 }),
 });
 
 export type ServerConfig = Static<typeof ServerConfigSchema>;
 
+/** Shortest admin token accepted (a shorter one is a configuration error). */
+export const ADMIN_TOKEN_MIN_LENGTH = 32;
+
+/** Problems the schema cannot express, as [JSON pointer, message]. */
+export function configProblems(config: Pick<ServerConfig, 'admin'>): [string, string][] {
+  const token = config.admin.token;
+  if (token !== '' && token.length < ADMIN_TOKEN_MIN_LENGTH) return [['/admin/token', `must be empty (admin API off) or at least ${ADMIN_TOKEN_MIN_LENGTH} characters`]];
+  return [];
+}
+
 /** Fills defaults into a partial config and validates it; throws with every problem listed. */
 export function resolveServerConfig(input: unknown = {}): ServerConfig {
   const value = Value.Default(ServerConfigSchema, structuredClone(input ?? {}));
-  const errors = [...Value.Errors(ServerConfigSchema, value)];
+  const errors: [string, string][] = [...Value.Errors(ServerConfigSchema, value)].map((e) => [e.path, e.message]);
+  if (errors.length === 0) errors.push(...configProblems(value as ServerConfig));
   if (errors.length > 0) {
-    const list = errors.map((e) => `  ${e.path || '/'}: ${e.message}`).join('\n');
+    const list = errors.map(([path, message]) => `  ${path || '/'}: ${message}`).join('\n');
     throw new Error(`Invalid server configuration:\n${list}`);
   }
   return value as ServerConfig;

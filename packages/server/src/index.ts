@@ -1,13 +1,12 @@
 export * from './errors/index.js';
 export type * from './ports/index.js';
-export { JOB_DEFAULTS, retryDelay } from './ports/jobs.js';
 export { createGateway, WS_PATH } from './transport/ws/index.js';
 export type { Gateway, GatewayLogger, GatewayMetrics, GatewayOptions } from './transport/ws/index.js';
 export { createHttpApp, LOG_FORMATTERS, redactSecrets, redactUrl, toProblem, PROBLEM_CONTENT_TYPE } from './transport/http/index.js';
 export type { HttpAppOptions } from './transport/http/index.js';
 export { Metrics, FIXED_ROUTE_LABELS } from './metrics/index.js';
 export type { MetricsOptions } from './metrics/index.js';
-export { ServerConfigSchema, resolveServerConfig } from './config.js';
+export { ADMIN_TOKEN_MIN_LENGTH, ServerConfigSchema, configProblems, resolveServerConfig } from './config.js';
 export type { ServerConfig } from './config.js';
 export type { ServerDeps } from './deps.js';
 export type { AuthContext, HttpHandlers } from './handlers.js';

@@ -12,6 +12,7 @@ import { ConversationsService, conversationRoutes } from './modules/conversation
 import { MessagesService, ReceiptsService, messageFrames, messageRoutes } from './modules/messages/index.js';
 import { SyncService, syncFrames, syncRoutes } from './modules/sync/index.js';
 import { PresenceService, presenceFrames, presenceRoutes } from './modules/presence/index.js';
+import { AdminAuth, AdminService, adminRoutes } from './modules/admin/index.js';
 
 export interface ServerOptions extends ServerConfig {
   /** Key for hashing one-time codes: at least 16 characters, stable across restarts and nodes. */
@@ -52,6 +53,8 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
   const receipts = new ReceiptsService({ store, delivery });
   const sync = new SyncService(store);
   const presence = new PresenceService({ store, bus, delivery, clock, config });
+  const adminAuth = new AdminAuth({ clock, rateLimiter, config, logger });
+  const admin = new AdminService({ store, clock, delivery, auth, accounts, logger });
 
   const handlers: HttpHandlers = {
     ...authRoutes(auth),
@@ -60,6 +63,7 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
     ...messageRoutes(messages, receipts),
     ...syncRoutes(sync),
     ...presenceRoutes(presence),
+    ...adminRoutes(admin),
   };
   const frames: FrameHandlers = { ...messageFrames(messages, receipts), ...syncFrames(sync), ...presenceFrames(presence) };
   const authenticate = (token: string) => auth.authenticate(token);
@@ -67,6 +71,7 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
   const http = createHttpApp({
     handlers,
     authenticate,
+    authenticateAdmin: (token, ip) => adminAuth.check(token, ip),
     rateLimiter,
     config,
     logger,

@@ -11,7 +11,6 @@ import type {
   PresencePrivacy,
   Role,
 } from '@ottr/protocol';
-import type { JobQueue } from './jobs.js';
 
 /**
  * The storage port, grouped by aggregate. Every adapter (SQLite, PostgreSQL, …) passes the one
@@ -30,8 +29,6 @@ export interface Store {
   readonly conversations: ConversationStore;
   readonly events: EventStore;
   readonly sync: SyncStore;
-  /** Durable background jobs, in the same database. */
-  readonly jobs: JobQueue;
   /** Flushes pending writes and releases the database. */
   close(): Promise<void>;
 }

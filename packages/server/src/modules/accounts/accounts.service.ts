@@ -60,13 +60,18 @@ export class AccountsService {
     return accountOf(await this.deps.store.accounts.update(auth.accountId, next));
   }
 
+  /** Deletes your account (see deleteAccount). */
+  deleteMe(auth: AuthContext): Promise<void> {
+    return this.deleteAccount(auth.accountId);
+  }
+
   /**
    * Deletes the account: it leaves every conversation, then its identifiers and profile are
    * erased and every device is signed out (their sockets are closed). Signing up again with the
-   * same phone or email creates a new account.
+   * same phone or email creates a new account. `not_found` for unknown or deleted accounts.
+   * (DELETE /v1/me, and operators through the admin API.)
    */
-  async deleteMe(auth: AuthContext): Promise<void> {
-    const { accountId } = auth;
+  async deleteAccount(accountId: AccountId): Promise<void> {
     await this.liveAccount(accountId);
     await this.deps.onAccountDeleted(accountId);
     await this.deps.store.accounts.markDeleted(accountId, this.deps.clock.now());

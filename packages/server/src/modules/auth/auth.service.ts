@@ -67,12 +67,17 @@ export class AuthService {
     this.log = deps.logger.child({ module: 'auth' });
   }
 
-  /** Sends a new code to a phone (SMS) or email address; any earlier pending code stops working. */
+  /**
+   * Sends a new code to a phone (SMS) or email address; any earlier pending code stops working.
+   * The identifier of a suspended account gets `account_suspended` and no code.
+   */
   async requestCode(request: Identifier, ip: string): Promise<CodeSent> {
     const id = parseIdentifier(request);
     const key = identifierKey(id);
     await enforceRateLimit(this.deps.rateLimiter, `auth:code:ip:${ip}`, this.cfg.codePerIp);
     await enforceRateLimit(this.deps.rateLimiter, `auth:code:id:${key}`, this.cfg.codePerIdentifier);
+    const account = await this.deps.store.accounts.findByIdentifier(id.kind, id.value);
+    if (account !== null) refuseSuspended(account);
 
     const now = this.deps.clock.now();
     const code = generateCode();
@@ -93,7 +98,7 @@ export class AuthService {
   /**
    * Checks the code; on success it is used up and the account (created on first sign-in) gets a
    * new device with an access and a refresh token. Wrong codes count; the last allowed wrong
-   * attempt deletes the code.
+   * attempt deletes the code. A suspended account gets `account_suspended` (the code is used up).
    */
   async verifyCode(request: VerifyRequest, ip: string): Promise<Session> {
     await enforceRateLimit(this.deps.rateLimiter, `auth:verify:ip:${ip}`, this.cfg.verifyPerIp);
@@ -125,6 +130,7 @@ export class AuthService {
     if (!(await codes.deleteCode(key))) throw new AppError('code_expired');
 
     const { account, created } = await this.findOrCreateAccount(id, now);
+    refuseSuspended(account);
     const deviceId = this.deps.ids.next('device') as DeviceId;
     const issued = this.issueTokens(deviceId, now);
     await codes.createDevice(
@@ -146,6 +152,7 @@ export class AuthService {
     if (live !== null && live.token.kind !== 'refresh') throw new AppError('unauthorized', 'Not a refresh token');
     if (live !== null && live.token.expiresAt <= now) throw new AppError('unauthorized', 'The refresh token has expired; sign in again');
     if (live !== null && live.device.revokedAt !== null) throw new AppError('session_revoked');
+    if (live !== null) await this.refuseSuspendedAccount(live.device.accountId);
 
     // Not live: unknown, or already rotated (reuse). The store tells which; no tokens are issued then.
     const issued = live === null ? null : this.issueTokens(live.device.id, now);
@@ -171,7 +178,7 @@ export class AuthService {
 
   /**
    * The device behind an access token. Throws `unauthorized` (missing, unknown, rotated away),
-   * `token_expired`, or `session_revoked` (its device was signed out).
+   * `session_revoked` (its device was signed out), `account_suspended`, or `token_expired`.
    */
   async authenticate(accessToken: string): Promise<AuthContext> {
     if (accessToken.length === 0 || accessToken.length > 512) throw new AppError('unauthorized');
@@ -179,10 +186,24 @@ export class AuthService {
     if (found === null || found.token.kind !== 'access') throw new AppError('unauthorized');
     const { device, token } = found;
     if (device.revokedAt !== null) throw new AppError('session_revoked');
+    // Before expiry: a suspended device should stop, not refresh and retry.
+    await this.refuseSuspendedAccount(device.accountId);
     const now = this.deps.clock.now();
     if (token.expiresAt <= now) throw new AppError('token_expired');
     if (now - device.lastActiveAt >= TOUCH_INTERVAL_MS) await this.deps.store.auth.touchDevice(device.id, now);
     return { accountId: device.accountId, deviceId: device.id };
+  }
+
+  /**
+   * Creates the account of a phone number or email address without a code (for operators),
+   * with the profile a first sign-in would give it; `displayName` replaces the masked
+   * identifier. Throws `invalid_identifier`, or `conflict` when a live account has it.
+   */
+  async createAccount(identifier: Identifier, displayName?: string): Promise<AccountRecord> {
+    const id = parseIdentifier(identifier);
+    const account = await this.insertAccount(id, this.deps.clock.now(), displayName);
+    this.log.info({ accountId: account.id, to: maskIdentifier(id) }, 'account created by an operator');
+    return account;
   }
 
   /** Deletes expired codes and tokens (call periodically); returns how many went. */
@@ -208,17 +229,7 @@ export class AuthService {
     const existing = await accounts.findByIdentifier(id.kind, id.value);
     if (existing !== null) return { account: existing, created: false };
     try {
-      const account = await accounts.create({
-        id: this.deps.ids.next('account') as AccountId,
-        phone: id.kind === 'phone' ? id.value : null,
-        email: id.kind === 'email' ? id.value : null,
-        displayName: maskIdentifier(id),
-        about: '',
-        avatar: null,
-        presencePrivacy: 'everyone',
-        createdAt: now,
-      });
-      return { account, created: true };
+      return { account: await this.insertAccount(id, now), created: true };
     } catch (err) {
       // Two first sign-ins racing: the other one created it.
       if (isAppError(err) && err.code === 'conflict') {
@@ -228,4 +239,28 @@ export class AuthService {
       throw err;
     }
   }
+
+  /** A new account of a normalised identifier; `conflict` when a live account has it. */
+  private insertAccount(id: ParsedIdentifier, now: number, displayName?: string): Promise<AccountRecord> {
+    return this.deps.store.accounts.create({
+      id: this.deps.ids.next('account') as AccountId,
+      phone: id.kind === 'phone' ? id.value : null,
+      email: id.kind === 'email' ? id.value : null,
+      displayName: displayName ?? maskIdentifier(id),
+      about: '',
+      avatar: null,
+      presencePrivacy: 'everyone',
+      createdAt: now,
+    });
+  }
+
+  private async refuseSuspendedAccount(accountId: AccountId): Promise<void> {
+    const account = await this.deps.store.accounts.get(accountId);
+    if (account !== null) refuseSuspended(account);
+  }
+}
+
+/** Throws `account_suspended` while an operator has the account suspended. */
+function refuseSuspended(account: AccountRecord): void {
+  if (account.suspendedAt !== null) throw new AppError('account_suspended');
 }
