@@ -72,6 +72,24 @@ export const ServerConfigSchema = Type.Object({
   ),
   /** How long (device, clientMsgId) keys are kept; at least 24 h. */
   idempotencyTtlMs: Type.Integer({ minimum: 24 * 3600_000, default: 48 * 3600_000 }),
+  jobs: Type.Object(
+    {
+      /** How often each node looks for due jobs. */
+      pollMs: Type.Integer({ minimum: 10, default: 1000 }),
+      /** A claimed job is the claiming node's for this long; then another node may take it over. */
+      leaseMs: Type.Integer({ minimum: 1000, default: 5 * 60_000 }),
+    },
+    { default: {} },
+  ),
+  maintenance: Type.Object(
+    {
+      /** Housekeeping (expired codes and tokens, old idempotency keys, finished jobs) runs once per period, on one node. */
+      periodMs: Type.Integer({ minimum: 1000, default: 10 * 60_000 }),
+      /** Done and dead jobs are kept this long for inspection. */
+      jobRetentionMs: Type.Integer({ minimum: 0, default: 7 * 24 * 3600_000 }),
+    },
+    { default: {} },
+  ),
 });
 
 export type ServerConfig = Static<typeof ServerConfigSchema>;

@@ -12,6 +12,7 @@ import { ConversationsService, conversationRoutes } from './modules/conversation
 import { MessagesService, ReceiptsService, messageFrames, messageRoutes } from './modules/messages/index.js';
 import { SyncService, syncFrames, syncRoutes } from './modules/sync/index.js';
 import { PresenceService, presenceFrames, presenceRoutes } from './modules/presence/index.js';
+import { JobRunner } from './modules/jobs/index.js';
 import { AdminAuth, AdminService, adminRoutes } from './modules/admin/index.js';
 
 export interface ServerOptions extends ServerConfig {
@@ -28,9 +29,6 @@ export interface OttrServer {
   /** Stops accepting, closes sockets with 1001, stops timers and closes the adapters. */
   close(): Promise<void>;
 }
-
-/** Housekeeping (expired codes and tokens, old idempotency keys) runs this often. */
-const MAINTENANCE_MS = 10 * 60_000;
 
 /** Wires modules, transports and the adapters chosen by the composition root into one server node. */
 export function createServer(deps: ServerDeps, config: ServerOptions): OttrServer {
@@ -97,13 +95,22 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
   });
   gateway.attach(http.server);
 
-  const maintenance = setInterval(() => {
-    const now = clock.now();
-    Promise.all([auth.purgeExpired(), store.events.purgeIdempotency(now - config.idempotencyTtlMs)]).catch((err: unknown) =>
-      logger.error({ err }, 'maintenance failed'),
-    );
-  }, MAINTENANCE_MS);
-  maintenance.unref();
+  // Housekeeping is a recurring job: once per period on one node of the cluster, not on each.
+  const jobs = new JobRunner({ queue: store.jobs, clock, logger, pollMs: config.jobs.pollMs, leaseMs: config.jobs.leaseMs });
+  jobs.every({
+    kind: 'maintenance',
+    periodMs: config.maintenance.periodMs,
+    maxAttempts: 3,
+    run: async () => {
+      const now = clock.now();
+      return {
+        expired: await auth.purgeExpired(),
+        idempotencyKeys: await store.events.purgeIdempotency(now - config.idempotencyTtlMs),
+        jobs: await store.jobs.purgeFinished(now - config.maintenance.jobRetentionMs),
+      };
+    },
+  });
+  jobs.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -115,7 +122,7 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
     },
     close() {
       closing ??= (async () => {
-        clearInterval(maintenance);
+        await jobs.stop();
         await gateway.close(1001);
         await http.close();
         await store.close();
