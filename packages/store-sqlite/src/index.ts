@@ -4,6 +4,7 @@ import { createAuthStore } from './auth.js';
 import { createConversationStore } from './conversations.js';
 import { Db } from './db.js';
 import { createEventStore } from './events.js';
+import { createJobQueue } from './jobs.js';
 import { openDatabase } from './open.js';
 import { createSyncStore } from './sync.js';
 import { Writer } from './writer.js';
@@ -29,6 +30,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     conversations: createConversationStore(db, writer),
     events: createEventStore(db, writer),
     sync: createSyncStore(db),
+    jobs: createJobQueue(db),
     stats: () => writer.stats(),
     async close() {
       writer.close();

@@ -3,3 +3,4 @@ export type * from './bus.js';
 export type * from './code-sender.js';
 export type * from './rate-limiter.js';
 export type * from './clock.js';
+export type * from './jobs.js';

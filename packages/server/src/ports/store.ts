@@ -11,6 +11,7 @@ import type {
   PresencePrivacy,
   Role,
 } from '@ottr/protocol';
+import type { JobQueue } from './jobs.js';
 
 /**
  * The storage port, grouped by aggregate. Every adapter (SQLite, PostgreSQL, …) passes the one
@@ -29,6 +30,8 @@ export interface Store {
   readonly conversations: ConversationStore;
   readonly events: EventStore;
   readonly sync: SyncStore;
+  /** Durable background jobs, in the same database. */
+  readonly jobs: JobQueue;
   /** Flushes pending writes and releases the database. */
   close(): Promise<void>;
 }

@@ -1,2 +1,4 @@
 export { storeConformance } from './store-conformance.js';
 export { failureCode } from './failure.js';
+export { requireService, inCI } from './require-service.js';
+export { jobQueueConformance, type JobQueueHandle } from './jobs-conformance.js';
