@@ -86,7 +86,7 @@ export function describeBrowser(name: string, body: (harness: BrowserHarness) =>
           if (page.pageErrors.length > 0) throw new Error(`uncaught error in the page:\n${page.pageErrors.join('\n')}`);
         } catch (err) {
           const files = await saveFailure(outputDir, ctx.task.name, err, page, node).catch((saveErr: unknown) => `(could not save artifacts: ${String(saveErr)})`);
-          if (err instanceof Error) err.message += `\n${describePage(page)}\n${files}`;
+          if (err instanceof Error) err.message = [err.message, describePage(page), files].filter(Boolean).join('\n');
           throw err;
         } finally {
           clearTimeout(timer);
