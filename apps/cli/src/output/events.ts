@@ -1,0 +1,126 @@
+// How conversation events read in a terminal: content previews, system events in words, status marks.
+import type { Content, ConversationEvent, ConversationListItem, MessageEvent } from '@ottr/protocol';
+
+/** Display names by account id; the signed-in account reads "you". */
+export class Names {
+  private readonly names = new Map<string, string>();
+
+  constructor(readonly me: string) {}
+
+  set(accountId: string, displayName: string): void {
+    this.names.set(accountId, displayName);
+  }
+
+  has(accountId: string): boolean {
+    return accountId === this.me || this.names.has(accountId);
+  }
+
+  /** "you", the display name, or a shortened id when the name is not known. */
+  of(accountId: string | null | undefined): string {
+    if (!accountId) return 'ottr';
+    if (accountId === this.me) return 'you';
+    return this.names.get(accountId) ?? `${accountId.slice(0, 10)}…`;
+  }
+
+  /** The display name even for the signed-in account (for lists of names). */
+  nameOf(accountId: string): string {
+    return this.names.get(accountId) ?? this.of(accountId);
+  }
+
+  toJSON(): Record<string, string> {
+    return Object.fromEntries(this.names);
+  }
+}
+
+/** One line of text for a message's content. */
+export function contentText(content: Content | null): string {
+  if (content === null) return '(deleted)';
+  switch (content.kind) {
+    case 'text':
+      return content.text;
+    case 'location':
+      return `📍 ${[content.name, content.address].filter(Boolean).join(', ') || `${content.lat}, ${content.lng}`}`;
+    case 'contact':
+      return `👤 ${content.name}${content.phones?.[0] ? ` ${content.phones[0]}` : content.emails?.[0] ? ` ${content.emails[0]}` : ''}`;
+    default: {
+      const caption = 'caption' in content && content.caption ? ` ${content.caption}` : '';
+      const name = content.media?.name ? ` ${content.media.name}` : '';
+      return `[${content.kind}${name}]${caption}`;
+    }
+  }
+}
+
+/** A system event (or an edit/delete/reaction) in words: "Ada added Ben", "you reacted 👍 to #12". */
+export function describeEvent(e: ConversationEvent, names: Names, seqOf?: (messageId: string) => number | undefined): string {
+  const who = names.of(e.sender);
+  const ref = (messageId: string) => {
+    const seq = seqOf?.(messageId);
+    return seq === undefined ? 'a message' : `#${seq}`;
+  };
+  switch (e.type) {
+    case 'message':
+      return contentText(e.content);
+    case 'edit':
+      return `${who} edited ${ref(e.messageId)}: ${contentText(e.content)}`;
+    case 'delete':
+      return `${who} deleted ${ref(e.messageId)}`;
+    case 'reaction':
+      return `${who} ${e.action === 'add' ? 'reacted' : 'took back'} ${e.emoji} ${e.action === 'add' ? 'to' : 'on'} ${ref(e.messageId)}`;
+    case 'conversation_created':
+      return e.kind === 'direct' ? `${who} started the chat` : `${who} created the ${e.kind}${e.title ? ` “${e.title}”` : ''}`;
+    case 'member_added':
+      return `${who} added ${names.of(e.accountId)}${e.role === 'member' ? '' : ` as ${e.role}`}`;
+    case 'member_joined':
+      return `${names.of(e.accountId)} joined`;
+    case 'member_left':
+      return `${names.of(e.accountId)} left`;
+    case 'member_removed':
+      return `${who} removed ${names.of(e.accountId)}`;
+    case 'role_changed':
+      return `${who} made ${names.of(e.accountId)} ${e.role}`;
+    case 'title_changed':
+      return `${who} renamed it “${e.title}”`;
+    case 'description_changed':
+      return `${who} changed the description`;
+  }
+}
+
+/** "(edited)", "↩ #12", "👍 2 ❤️ 1" … the marks after a message's text. */
+export function messageDecorations(m: MessageEvent): { prefix: string; suffix: string } {
+  const prefix = [m.replyTo ? `↩ #${m.replyTo.seq}` : '', m.forwarded ? '⤷ forwarded' : ''].filter(Boolean).join(' ');
+  const suffix = [
+    m.editedAt !== undefined && m.deletedAt === undefined ? '(edited)' : '',
+    (m.reactions ?? []).map((r) => `${r.emoji} ${r.count}`).join(' '),
+  ]
+    .filter(Boolean)
+    .join('  ');
+  return { prefix, suffix };
+}
+
+export type MessageStatus = 'sent' | 'delivered' | 'read';
+
+/** ✓ sent, ✓✓ delivered, read. */
+export function statusMark(status: MessageStatus): string {
+  return status === 'sent' ? '✓' : status === 'delivered' ? '✓✓' : '✓✓ read';
+}
+
+/**
+ * Status of one's own message at `seq`, given the other members' pointers: read once every other
+ * member read it, delivered once every other member received it (direct chats: the peer).
+ */
+export function statusOf(seq: number, others: { readSeq: number; deliveredSeq: number }[]): MessageStatus {
+  if (others.length === 0) return 'sent';
+  if (others.every((o) => o.readSeq >= seq)) return 'read';
+  if (others.every((o) => o.deliveredSeq >= seq)) return 'delivered';
+  return 'sent';
+}
+
+/** The title of a conversation: its own, the peer's name for a direct chat. */
+export function conversationTitle(item: Pick<ConversationListItem, 'conversation'>, names: Names): string {
+  const c = item.conversation;
+  if (c.kind === 'direct') {
+    const peer = c.participants.find((p) => p !== names.me) ?? names.me;
+    return names.nameOf(peer);
+  }
+  return c.title ?? `(${c.kind})`;
+}
