@@ -10,7 +10,7 @@
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import globals from 'globals';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import tseslint from 'typescript-eslint';
@@ -18,14 +18,22 @@ import tseslint from 'typescript-eslint';
 const root = import.meta.dirname;
 const LINT_TSCONFIG = 'tsconfig.eslint.json';
 
-/** tsconfig.eslint.json first; then the own tsconfig.json of each directory it excludes. */
+/**
+ * tsconfig.eslint.json first; then the own tsconfig*.json of each directory it excludes
+ * (tsconfig.json first: a file is typed by the first project that includes it, e.g. the SDK's
+ * core by its platform-neutral tsconfig.json, its Node entry and tests by tsconfig.node.json).
+ */
 function typeInfoProjects() {
   const { config, error } = ts.readConfigFile(path.join(root, LINT_TSCONFIG), ts.sys.readFile);
   if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, '\n'));
   const own = (config.exclude ?? [])
-    .filter((dir) => !dir.includes('*'))
-    .map((dir) => `./${dir}/tsconfig.json`)
-    .filter((tsconfig) => existsSync(path.join(root, tsconfig)));
+    .filter((dir) => !dir.includes('*') && existsSync(path.join(root, dir)))
+    .flatMap((dir) =>
+      readdirSync(path.join(root, dir))
+        .filter((f) => /^tsconfig(\..+)?\.json$/.test(f))
+        .sort((a, b) => (a === 'tsconfig.json' ? -1 : b === 'tsconfig.json' ? 1 : a.localeCompare(b)))
+        .map((f) => `./${dir}/${f}`),
+    );
   return [`./${LINT_TSCONFIG}`, ...own];
 }
 

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-// Type-checks every workspace that has a tsconfig.json (discovered from the root package.json
+// Type-checks every tsconfig*.json of every workspace (discovered from the root package.json
 // "workspaces", so new packages are picked up without editing this file), plus e2e/ and bench/
-// when they have one. Runs the local `tsc -p <dir>` at most TYPECHECK_CONCURRENCY (default 2)
-// at a time, prints each project's output as one block, and exits non-zero if any failed.
+// when they have one. A workspace may have several: the SDK checks its platform-neutral core
+// with tsconfig.json and its Node and browser entries with tsconfig.node.json and
+// tsconfig.browser.json. A project is named by its directory for tsconfig.json and by
+// <dir>/<file> otherwise. Runs the local `tsc -p <tsconfig>` at most TYPECHECK_CONCURRENCY
+// (default 2) at a time, prints each project's output as one block, and exits non-zero if any
+// failed.
 //
 // A project whose tsconfig matches no input files (e.g. a package whose src/ is still empty)
 // is skipped with a note instead of failing with TS18003 "No inputs were found".
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
@@ -20,17 +24,26 @@ const concurrency = Math.max(
   Number(process.env.TYPECHECK_CONCURRENCY) || Math.min(2, availableParallelism()),
 );
 
+const TSCONFIG = /^tsconfig(?:\.[\w-]+)?\.json$/;
+
+/** Projects as { name, config } (config relative to root): every tsconfig*.json, tsconfig.json first. */
 function discoverProjects() {
-  const dirs = [...workspaceDirs(root), 'e2e', 'bench'];
-  return [...new Set(dirs)].filter((dir) => {
-    const tsconfig = path.join(root, dir, 'tsconfig.json');
-    return existsSync(tsconfig) && statSync(tsconfig).isFile();
-  });
+  const dirs = [...new Set([...workspaceDirs(root), 'e2e', 'bench'])];
+  const projects = [];
+  for (const dir of dirs) {
+    const abs = path.join(root, dir);
+    if (!existsSync(abs) || !statSync(abs).isDirectory()) continue;
+    const files = readdirSync(abs)
+      .filter((f) => TSCONFIG.test(f) && statSync(path.join(abs, f)).isFile())
+      .sort((a, b) => (a === 'tsconfig.json' ? -1 : b === 'tsconfig.json' ? 1 : a.localeCompare(b)));
+    for (const f of files) projects.push({ name: f === 'tsconfig.json' ? dir : `${dir}/${f}`, config: `${dir}/${f}` });
+  }
+  return projects;
 }
 
 /** Number of input files the project's tsconfig matches (include/files/exclude applied). */
-function countInputs(dir) {
-  const configPath = path.join(root, dir, 'tsconfig.json');
+function countInputs(config) {
+  const configPath = path.join(root, config);
   const parsed = ts.getParsedCommandLineOfConfigFile(configPath, undefined, {
     ...ts.sys,
     onUnRecoverableConfigFileDiagnostic: () => {},
@@ -40,10 +53,10 @@ function countInputs(dir) {
   return parsed.fileNames.length;
 }
 
-function runTsc(dir) {
+function runTsc({ name: dir, config }) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(tscBin, ['-p', dir, '--pretty', process.stdout.isTTY ? 'true' : 'false'], {
+    const child = spawn(tscBin, ['-p', config, '--pretty', process.stdout.isTTY ? 'true' : 'false'], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -61,22 +74,22 @@ async function main() {
     process.exit(2);
   }
   const projects = [];
-  for (const dir of discoverProjects()) {
-    if (countInputs(dir) === 0) {
-      console.log(`typecheck: skip ${dir} (no TypeScript inputs yet)`);
+  for (const project of discoverProjects()) {
+    if (countInputs(project.config) === 0) {
+      console.log(`typecheck: skip ${project.name} (no TypeScript inputs yet)`);
     } else {
-      projects.push(dir);
+      projects.push(project);
     }
   }
 
   const results = [];
   const queue = [...projects];
   async function worker() {
-    for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
-      const result = await runTsc(dir);
+    for (let project = queue.shift(); project !== undefined; project = queue.shift()) {
+      const result = await runTsc(project);
       results.push(result);
       const status = result.ok ? 'ok' : 'FAILED';
-      console.log(`typecheck: ${status} ${dir} (${(result.ms / 1000).toFixed(1)}s)`);
+      console.log(`typecheck: ${status} ${result.dir} (${(result.ms / 1000).toFixed(1)}s)`);
       if (result.output.trim()) console.log(result.output.trimEnd());
     }
   }

@@ -58,6 +58,24 @@ describe('scripts/typecheck.mjs', () => {
     expect(result.status).toBe(0);
   });
 
+  it('checks every tsconfig*.json of a workspace, naming the extra ones by file', () => {
+    const domTsconfig = JSON.stringify({ ...JSON.parse(tsconfig), compilerOptions: { ...JSON.parse(tsconfig).compilerOptions, lib: ['ES2023', 'DOM'] }, include: ['web'] });
+    const result = run(
+      writeTree({
+        ...base,
+        'packages/good/tsconfig.browser.json': domTsconfig,
+        'packages/good/web/page.ts': 'export const title: string = document.title;\n',
+        'packages/good/tsconfig.bad.json': JSON.stringify({ ...JSON.parse(tsconfig), include: ['bad'] }),
+        'packages/good/bad/index.ts': "export const n: number = 'one';\n",
+      }),
+    );
+    expect(result.output).toContain('typecheck: ok packages/good (');
+    expect(result.output).toContain('typecheck: ok packages/good/tsconfig.browser.json');
+    expect(result.output).toContain('typecheck: FAILED packages/good/tsconfig.bad.json');
+    expect(result.output).toMatch(/failed: packages\/good\/tsconfig\.bad\.json/);
+    expect(result.status).toBe(1);
+  });
+
   it('fails, naming each failing project, when one has a type error', () => {
     const result = run(
       writeTree({
