@@ -1,0 +1,22 @@
+import { AppError } from '@ottr/server';
+
+/** Cursors are base64url JSON of a small state; their shape is private to the adapter. */
+export function encodeCursor(state: unknown): string {
+  return Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
+}
+
+/** Decodes a cursor and checks its shape; anything else is `invalid_cursor`. */
+export function decodeCursor<T>(cursor: string, valid: (state: unknown) => state is T): T {
+  let state: unknown;
+  try {
+    state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new AppError('invalid_cursor');
+  }
+  if (!valid(state)) throw new AppError('invalid_cursor');
+  return state;
+}
+
+export const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
+export const isStr = (v: unknown): v is string => typeof v === 'string';
+export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

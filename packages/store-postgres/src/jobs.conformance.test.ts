@@ -1,0 +1,4 @@
+import { jobQueueConformance, requireService } from '@ottr/server/testing';
+import { openTestStore, TEST_POSTGRES_URL } from './testing.js';
+
+if (await requireService('PostgreSQL', TEST_POSTGRES_URL)) jobQueueConformance('postgres', () => openTestStore());

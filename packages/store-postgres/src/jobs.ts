@@ -1,0 +1,110 @@
+import { JOB_DEFAULTS, retryDelay, type JobQueue, type JobRecord, type JobStatus } from '@ottr/server';
+import { json, type Db } from './db.js';
+
+interface JobRow {
+  id: string;
+  kind: string;
+  payload: string;
+  dedupe_key: string | null;
+  status: JobStatus;
+  due_at: number;
+  attempts: number;
+  max_attempts: number;
+  backoff_ms: number;
+  worker: string | null;
+  last_error: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+const toJob = (r: JobRow): JobRecord => ({
+  id: r.id,
+  kind: r.kind,
+  payload: JSON.parse(r.payload) as unknown,
+  dedupeKey: r.dedupe_key,
+  status: r.status,
+  runAt: r.due_at,
+  attempts: r.attempts,
+  maxAttempts: r.max_attempts,
+  worker: r.worker,
+  lastError: r.last_error,
+  createdAt: r.created_at,
+  finishedAt: r.finished_at,
+});
+
+/** Errors are kept for inspection, not as logs: the first few KiB. */
+const ERROR_KEPT = 4000;
+
+/**
+ * The job queue on PostgreSQL. Claims are one statement: `FOR UPDATE SKIP LOCKED` picks due
+ * rows no other claim holds, and the same statement leases them; a row another claim leased
+ * and committed meanwhile is re-checked against the WHERE clause and skipped. So concurrent
+ * workers on any number of nodes never get the same job.
+ */
+export function createJobQueue(db: Db): JobQueue {
+  const enqueue: JobQueue['enqueue'] = async (j) => {
+      const row = await db.row<JobRow>(
+        `INSERT INTO jobs (id, kind, payload, dedupe_key, status, due_at, max_attempts, backoff_ms, created_at)
+         VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8) ON CONFLICT (dedupe_key) DO NOTHING RETURNING *`,
+        j.id, j.kind, json(j.payload ?? null), j.dedupeKey ?? null, j.runAt, j.maxAttempts ?? JOB_DEFAULTS.maxAttempts, j.backoffMs ?? JOB_DEFAULTS.backoffMs, j.now,
+      );
+      if (row !== undefined) return { job: toJob(row), created: true };
+      const existing = await db.row<JobRow>('SELECT * FROM jobs WHERE dedupe_key = $1', j.dedupeKey!);
+      // Purged between the two statements: enqueue anew.
+      return existing === undefined ? enqueue(j) : { job: toJob(existing), created: false };
+  };
+
+  return {
+    enqueue,
+
+    async claim({ kinds, limit, leaseMs, worker, now }) {
+      if (limit < 1 || kinds.length === 0) return [];
+      // A running job whose lease ended after its last attempt is dead, not claimed again.
+      await db.run(
+        `UPDATE jobs SET status = 'dead', finished_at = $2, last_error = coalesce(last_error, 'lease expired')
+         WHERE status = 'running' AND due_at <= $2 AND attempts >= max_attempts AND kind = ANY($1::text[])`,
+        kinds, now,
+      );
+      const rows = await db.rows<JobRow & { was_due: number }>(
+        `WITH picked AS (
+           SELECT id, due_at FROM jobs
+           WHERE status IN ('pending', 'running') AND due_at <= $2 AND attempts < max_attempts AND kind = ANY($1::text[])
+           ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED
+         )
+         UPDATE jobs j SET status = 'running', worker = $4, due_at = $2 + $5, attempts = j.attempts + 1
+         FROM picked WHERE j.id = picked.id RETURNING j.*, picked.due_at AS was_due`,
+        kinds, now, limit, worker, leaseMs,
+      );
+      return rows.sort((a, b) => a.was_due - b.was_due || (a.id < b.id ? -1 : 1)).map(toJob);
+    },
+
+    async complete(id, worker, now) {
+      const n = await db.run("UPDATE jobs SET status = 'done', finished_at = $3 WHERE id = $1 AND worker = $2 AND status = 'running'", id, worker, now);
+      return n === 1;
+    },
+
+    async fail(id, worker, error, now) {
+      return db.tx(async (c) => {
+        const row = await c.row<JobRow>("SELECT * FROM jobs WHERE id = $1 AND worker = $2 AND status = 'running' FOR UPDATE", id, worker);
+        if (row === undefined) return { outcome: 'lost' as const };
+        const message = error.slice(0, ERROR_KEPT);
+        if (row.attempts >= row.max_attempts) {
+          await c.run("UPDATE jobs SET status = 'dead', last_error = $2, finished_at = $3 WHERE id = $1", id, message, now);
+          return { outcome: 'dead' as const };
+        }
+        const runAt = now + retryDelay(row.backoff_ms, row.attempts);
+        await c.run("UPDATE jobs SET status = 'pending', last_error = $2, due_at = $3 WHERE id = $1", id, message, runAt);
+        return { outcome: 'retry' as const, runAt };
+      });
+    },
+
+    async get(id) {
+      const row = await db.row<JobRow>('SELECT * FROM jobs WHERE id = $1', id);
+      return row === undefined ? null : toJob(row);
+    },
+
+    async purgeFinished(before) {
+      return db.run("DELETE FROM jobs WHERE status IN ('done', 'dead') AND finished_at < $1", before);
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import type { AccountId } from '@ottr/protocol';
+import { AppError, type SyncEntryRecord, type SyncStore } from '@ottr/server';
+import { decodeCursor, encodeCursor, isInt, isObj, isStr } from './cursor.js';
+import type { Conn, Db, Param } from './db.js';
+import { EVENT_COLUMNS, toEvents, type EventRow } from './event-rows.js';
+import { toViews, VIEW_SELECT, visibleEnd, type ViewRow } from './views.js';
+
+/**
+ * Sync cursor state (the same as store-sqlite's).
+ * - `b`: base version. Changes mode: the page holds what was committed after version b.
+ *   Snapshot mode: the version at which the snapshot started.
+ * - `p`: position, the (membership version, conversation id) of the last row sent; null at the start.
+ * - `s`: when the row at `p` was cut short, the last seq of it that was sent.
+ * - `snap`: snapshot mode (the first sync of a device): current state, no events.
+ */
+interface SyncCursor {
+  b: number;
+  p: [number, string] | null;
+  s?: number;
+  snap?: 1;
+}
+
+const isCursor = (c: unknown): c is SyncCursor =>
+  isObj(c) &&
+  isInt(c.b) &&
+  c.b >= 0 &&
+  (c.p === null || (Array.isArray(c.p) && c.p.length === 2 && isInt(c.p[0]) && isStr(c.p[1]))) &&
+  (c.s === undefined || (isInt(c.s) && c.p !== null)) &&
+  (c.snap === undefined || c.snap === 1);
+
+/** Receipts per conversation per page. */
+const RECEIPTS_MAX = 100;
+
+/**
+ * Sync pages through the account's memberships in (version, conversation id) order, as in
+ * store-sqlite (see its sync.ts for why nothing is lost). What makes it hold across nodes is
+ * that versions become visible in commit order (writer.ts): each page is read in one
+ * REPEATABLE READ snapshot, and the counter's value in that snapshot is a version below which
+ * every commit is visible in it; that is the caught-up point the cursor carries.
+ */
+export function createSyncStore(db: Db): SyncStore {
+  /** Membership rows in (version, conversation id) order after the cursor's position. */
+  const rowsAfter = (c: Conn, accountId: AccountId, cur: SyncCursor, limit: number, minVersion: number, filter?: (n: number) => [string, Param]): Promise<ViewRow[]> => {
+    const args: Param[] = [accountId, Math.max(minVersion, cur.p?.[0] ?? 0)];
+    const conds = ['m.account_id = $1', 'm.version >= $2'];
+    if (filter !== undefined) {
+      const [cond, value] = filter(args.length + 1);
+      conds.push(cond);
+      args.push(value);
+    }
+    if (cur.p !== null) {
+      // The row cut short (s) is read again, wherever it is now, to continue after s.
+      args.push(cur.p[0], cur.p[1]);
+      conds.push(`(m.version, m.conversation_id) ${cur.s === undefined ? '>' : '>='} ($${args.length - 1}, $${args.length})`);
+    }
+    args.push(limit + 1);
+    return c.rows<ViewRow>(`SELECT ${VIEW_SELECT} WHERE ${conds.join(' AND ')} ORDER BY m.version, m.conversation_id LIMIT $${args.length}`, ...args);
+  };
+
+  /**
+   * Snapshot: active memberships in their current state. Memberships that end while the
+   * snapshot is paged (version above its start) come too, so the client learns of the end.
+   */
+  async function snapshot(c: Conn, accountId: AccountId, cur: SyncCursor, limit: number) {
+    const rows = await rowsAfter(c, accountId, cur, limit, 0, (n) => [`(m.status = 'active' OR m.version > $${n})`, cur.b]);
+    const page = rows.slice(0, limit);
+    const entries = (await toViews(c, page)).map((v): SyncEntryRecord => ({ ...v, events: [], receipts: [], partial: false }));
+    const last = page.at(-1);
+    if (rows.length > limit && last !== undefined) return { entries, next: { b: cur.b, p: [last.version, last.conversation_id], snap: 1 } as SyncCursor };
+    return { entries, next: null };
+  }
+
+  /** Events the member may see, committed after version b, after seq `after`; at most n. */
+  async function eventsAfter(c: Conn, r: ViewRow, b: number, after: number, n: number): Promise<EventRow[]> {
+    const first = await c.value<number>(
+      'SELECT first_seq FROM conversation_commits WHERE conversation_id = $1 AND version > $2 ORDER BY version LIMIT 1',
+      r.conversation_id, b,
+    );
+    if (first === undefined) return [];
+    const from = Math.max(first, r.joined_seq, after + 1);
+    return c.rows<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE conversation_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT $4`,
+      r.conversation_id, from, visibleEnd(r), n,
+    );
+  }
+
+  /** Other members' pointers moved after b (none for ended memberships; channels: admins only). */
+  async function receipts(c: Conn, r: ViewRow, b: number): Promise<SyncEntryRecord['receipts']> {
+    if (r.status !== 'active' || (r.kind === 'channel' && r.role === 'member')) return [];
+    const rows = await c.rows<{ account_id: AccountId; read_seq: number; delivered_seq: number }>(
+      'SELECT account_id, read_seq, delivered_seq FROM memberships WHERE conversation_id = $1 AND receipt_version > $2 AND account_id <> $3 ORDER BY receipt_version DESC LIMIT $4',
+      r.conversation_id, b, r.account_id, RECEIPTS_MAX,
+    );
+    return rows.map((x) => ({ accountId: x.account_id, readSeq: x.read_seq, deliveredSeq: x.delivered_seq }));
+  }
+
+  /** Changes: memberships stamped after b with their events, at most `limit` events in all. */
+  async function changes(c: Conn, accountId: AccountId, cur: SyncCursor, limit: number) {
+    const rows = await rowsAfter(c, accountId, cur, limit, cur.b + 1);
+    const views = await toViews(c, rows.slice(0, limit));
+    const entries: SyncEntryRecord[] = [];
+    let budget = limit;
+    let next: SyncCursor | null = null;
+    for (const [i, r] of rows.slice(0, limit).entries()) {
+      if (budget === 0) break;
+      const after = cur.s !== undefined && r.conversation_id === cur.p?.[1] ? cur.s : 0;
+      const found = await eventsAfter(c, r, cur.b, after, budget + 1);
+      const sent = found.slice(0, budget);
+      const partial = found.length > budget;
+      entries.push({ ...views[i]!, events: await toEvents(c, sent), receipts: await receipts(c, r, cur.b), partial });
+      budget -= sent.length;
+      next = { b: cur.b, p: [r.version, r.conversation_id] };
+      if (partial) {
+        next.s = sent.at(-1)!.seq;
+        break;
+      }
+    }
+    const more = next !== null && (next.s !== undefined || rows.length > entries.length);
+    return { entries, next: more ? next : null };
+  }
+
+  return {
+    async page(accountId, cursor, limit) {
+      const given = cursor === null ? null : decodeCursor(cursor, isCursor);
+      const size = Math.max(1, limit);
+      return db.read(async (c) => {
+        const now = (await c.value<number>('SELECT version FROM version_counter'))!;
+        const cur: SyncCursor = given ?? { b: now, p: null, snap: 1 };
+        if (cur.b > now) throw new AppError('invalid_cursor', 'The cursor is ahead of this store');
+        const { entries, next } = cur.snap === 1 ? await snapshot(c, accountId, cur, size) : await changes(c, accountId, cur, size);
+        return { entries, cursor: encodeCursor(next ?? { b: now, p: null }), hasMore: next !== null };
+      });
+    },
+  };
+}
