@@ -15,6 +15,7 @@ import {
   type ServerDeps,
   type Store,
 } from '@ottr/server';
+import { createPostgresStore } from '@ottr/store-postgres';
 import { createSqliteStore } from '@ottr/store-sqlite';
 import type { AppConfig } from './config.js';
 
@@ -36,6 +37,7 @@ export const STORE_DRIVERS: Record<string, Factory<Store>> = {
     if (file !== ':memory:') await mkdir(path.dirname(file), { recursive: true });
     return createSqliteStore({ path: file });
   },
+  postgres: ({ config }) => createPostgresStore(config.store.postgres),
 };
 
 export const BUS_DRIVERS: Record<string, Factory<Bus>> = {

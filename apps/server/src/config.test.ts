@@ -19,7 +19,11 @@ describe('resolveAppConfig', () => {
   it('works with no configuration at all', () => {
     const c = resolveAppConfig({}, {}, CWD);
     expect(c).toMatchObject({ host: '127.0.0.1', port: 8080, logLevel: 'info', dataDir: '/srv/ottr/data', secret: '' });
-    expect(c.store).toEqual({ driver: 'sqlite', sqlite: { path: '/srv/ottr/data/ottr.db' } });
+    expect(c.store).toEqual({
+      driver: 'sqlite',
+      sqlite: { path: '/srv/ottr/data/ottr.db' },
+      postgres: { url: 'postgres://127.0.0.1:5432/ottr', poolSize: 10, statementTimeoutMs: 30_000 },
+    });
     expect(c.bus).toEqual({ driver: 'memory' });
     expect(c.codes).toEqual({ email: 'dev', sms: 'dev', smtp: { url: '', from: '' } });
     expect(c.limits.requestsPerAccount).toEqual({ limit: 600, windowMs: 10_000 });
@@ -63,6 +67,12 @@ describe('resolveAppConfig', () => {
     expect(c.store.sqlite.path).toBe(path.join('/flag', 'ottr.db'));
   });
 
+  it('reads the PostgreSQL driver settings and rejects a pool of 0', () => {
+    const env = { OTTR_STORE: 'postgres', OTTR_POSTGRES_URL: 'postgres://ottr:pw@db.internal:6432/chat', OTTR_POSTGRES_POOL_SIZE: '25', OTTR_POSTGRES_STATEMENT_TIMEOUT_MS: '5000' };
+    expect(resolveAppConfig(env, {}, CWD).store).toMatchObject({ driver: 'postgres', postgres: { url: 'postgres://ottr:pw@db.internal:6432/chat', poolSize: 25, statementTimeoutMs: 5000 } });
+    expect(problemsOf(() => resolveAppConfig({ ...env, OTTR_POSTGRES_POOL_SIZE: '0' }, {}, CWD))[0]).toContain('OTTR_POSTGRES_POOL_SIZE (store.postgres.poolSize)');
+  });
+
   it('keeps an in-memory SQLite path as is', () => {
     expect(resolveAppConfig({ OTTR_SQLITE_PATH: ':memory:' }, {}, CWD).store.sqlite.path).toBe(':memory:');
   });
@@ -72,7 +82,7 @@ describe('resolveAppConfig', () => {
       resolveAppConfig({ PORT: '80x', OTTR_LOG_LEVEL: 'loud', OTTR_GROUP_SIZE_CAP: '1', OTTR_HEARTBEAT_MS: '-5', OTTR_STORE: 'foo' }, {}, CWD),
     );
     expect(problems).toHaveLength(5);
-    expect(problems).toContain("OTTR_STORE (store.driver): unknown store driver 'foo'; known: sqlite");
+    expect(problems).toContain("OTTR_STORE (store.driver): unknown store driver 'foo'; known: sqlite, postgres");
     expect(problems.some((p) => p.startsWith('PORT (port): Expected integer') && p.includes('"80x"'))).toBe(true);
     expect(problems.some((p) => p.startsWith('OTTR_LOG_LEVEL (logLevel)'))).toBe(true);
     expect(problems.some((p) => p.startsWith('OTTR_GROUP_SIZE_CAP (limits.groupSizeCap): Expected integer to be greater or equal to 2'))).toBe(true);
@@ -80,7 +90,7 @@ describe('resolveAppConfig', () => {
   });
 
   it('rejects an unknown driver, listing the known ones', () => {
-    expect(problemsOf(() => resolveAppConfig({ OTTR_STORE: 'foo' }, {}, CWD))).toEqual(["OTTR_STORE (store.driver): unknown store driver 'foo'; known: sqlite"]);
+    expect(problemsOf(() => resolveAppConfig({ OTTR_STORE: 'foo' }, {}, CWD))).toEqual(["OTTR_STORE (store.driver): unknown store driver 'foo'; known: sqlite, postgres"]);
     expect(problemsOf(() => resolveAppConfig({ OTTR_BUS: 'nats', OTTR_EMAIL_SENDER: 'pigeon' }, {}, CWD))).toEqual([
       "OTTR_BUS (bus.driver): unknown bus driver 'nats'; known: memory",
       "OTTR_EMAIL_SENDER (codes.email): unknown email sender 'pigeon'; known: dev, smtp",

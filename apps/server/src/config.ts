@@ -22,6 +22,17 @@ export const AppConfigSchema = Type.Object({
     {
       driver: Type.String({ default: 'sqlite' }),
       sqlite: Type.Object({ path: Type.String({ default: '', description: 'Default: <dataDir>/ottr.db' }) }, { default: {} }),
+      /** Several nodes share one PostgreSQL database; each node has its own pool. */
+      postgres: Type.Object(
+        {
+          /** libpq-style URL; what it leaves out (user, password) comes from PGUSER, PGPASSWORD, …, then the OS user. */
+          url: Type.String({ minLength: 1, default: 'postgres://127.0.0.1:5432/ottr' }),
+          poolSize: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+          /** 0: no timeout. */
+          statementTimeoutMs: Type.Integer({ minimum: 0, default: 30_000 }),
+        },
+        { default: {} },
+      ),
     },
     { default: {} },
   ),
@@ -60,8 +71,11 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'OTTR_NODE_ID', path: 'nodeId', kind: 'string', description: 'Name of this node in logs. Default: the host name.' },
   { name: 'OTTR_DATA_DIR', path: 'dataDir', kind: 'string', description: 'Directory for the database, the secret and the dev outbox. Default ./data.' },
   { name: 'OTTR_SECRET', path: 'secret', kind: 'string', description: 'Key for one-time code HMACs (at least 32 characters). Default: generated once into <dataDir>/secret.' },
-  { name: 'OTTR_STORE', path: 'store.driver', kind: 'string', description: 'Storage driver. Default sqlite.' },
+  { name: 'OTTR_STORE', path: 'store.driver', kind: 'string', description: 'Storage driver: sqlite (one node) or postgres (any number of nodes on one database). Default sqlite.' },
   { name: 'OTTR_SQLITE_PATH', path: 'store.sqlite.path', kind: 'string', description: 'SQLite database file. Default <dataDir>/ottr.db.' },
+  { name: 'OTTR_POSTGRES_URL', path: 'store.postgres.url', kind: 'string', description: 'PostgreSQL database (with OTTR_STORE=postgres). Default postgres://127.0.0.1:5432/ottr; user and password from the URL or PGUSER/PGPASSWORD.' },
+  { name: 'OTTR_POSTGRES_POOL_SIZE', path: 'store.postgres.poolSize', kind: 'integer', description: 'Connections per node to PostgreSQL. Default 10.' },
+  { name: 'OTTR_POSTGRES_STATEMENT_TIMEOUT_MS', path: 'store.postgres.statementTimeoutMs', kind: 'integer', description: 'PostgreSQL statements running longer are cancelled (0: never). Default 30000.' },
   { name: 'OTTR_BUS', path: 'bus.driver', kind: 'string', description: 'Bus between nodes. Default memory (one node).' },
   { name: 'OTTR_EMAIL_SENDER', path: 'codes.email', kind: 'string', description: 'How email codes are sent: dev (outbox file and log) or smtp. Default dev.' },
   { name: 'OTTR_SMS_SENDER', path: 'codes.sms', kind: 'string', description: 'How SMS codes are sent: dev. Default dev.' },
