@@ -386,7 +386,7 @@ export class Timeline {
         // History lists every event after `after` this member may see: seqs it skips are not visible.
         const skipTo = first ? first.seq - 1 : Number.isFinite(nextHeld) ? nextHeld - 1 : target;
         if (skipTo > after) await this.skip(cid, skipTo, false);
-        for (const event of page.events) if (event.seq > after) held.set(event.seq, { event, source: 'history' });
+        for (const event of page.events) if (event.seq > after && !held.has(event.seq)) held.set(event.seq, { event, source: 'history' });
         await this.drainOnly(cid);
         if (page.after === null && held.size === 0) break;
       }
