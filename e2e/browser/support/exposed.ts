@@ -1,5 +1,5 @@
 /** Names of the Node-side helpers a test page can call (page.exposeFunction). */
 export const EXPOSED = {
-  /** `(email?: string) => Promise<TestSession>`: the sign-in code flow, done on the Node side. */
+  /** `(email?: string) => Promise<SignedIn>`: the sign-in code flow, done on the Node side. */
   signIn: '__ottrSignIn',
 } as const;

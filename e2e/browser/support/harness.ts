@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, type TestContext } from 'vitest';
 import { REPO_ROOT } from './bundle.js';
 import { chromiumMissing, launchChromium, type Chromium } from './chromium.js';
-import { startBrowserTestNode, type BrowserTestNode } from './node.js';
+import { startServer, type TestServer } from '../../support/server.js';
 import { TestPage } from './test-page.js';
 
 export { PageError, TestPage } from './test-page.js';
@@ -11,12 +11,19 @@ export { PageError, TestPage } from './test-page.js';
 /** Where failures leave a screenshot and a log: test-output/browser/<test file>/<test>.{png,log}. */
 export const OUTPUT_DIR = path.join(REPO_ROOT, 'test-output', 'browser');
 
+/**
+ * The node of a browser test file: info logs (for failure reports), and no per-IP limits on
+ * sign-in codes, since every sign-in comes from 127.0.0.1.
+ */
+const MANY = { limit: 1_000_000, windowMs: 3600_000 };
+const NODE_CONFIG = { logLevel: 'info', auth: { codePerIp: MANY, verifyPerIp: MANY } } as const;
+
 /** A page call that takes longer fails the test (below vitest's 30 s, so artifacts get written). */
 const PAGE_TIMEOUT_MS = 20_000;
 
 export interface BrowserHarness {
   /** The node the pages are opened on (valid inside tests and hooks). */
-  readonly node: BrowserTestNode;
+  readonly node: TestServer;
   /**
    * Opens a fresh page on the node's origin with `entry` (a TypeScript module, path from the
    * repository root) bundled into it, runs `fn`, and closes the page. The test fails if `fn`
@@ -40,7 +47,7 @@ export function describeBrowser(name: string, body: (harness: BrowserHarness) =>
   describe(name, () => {
     const missing = chromiumMissing();
     let chromium: Chromium | undefined;
-    let node: BrowserTestNode | undefined;
+    let node: TestServer | undefined;
     let outputDir = OUTPUT_DIR;
 
     // eslint-disable-next-line no-empty-pattern -- vitest reads the context argument as a fixture pattern
@@ -52,7 +59,7 @@ export function describeBrowser(name: string, body: (harness: BrowserHarness) =>
       }
       outputDir = path.join(OUTPUT_DIR, path.basename(suite.file.name).replace(/\.test\.ts$/, ''));
       await rm(outputDir, { recursive: true, force: true });
-      const [browser, server] = await Promise.allSettled([launchChromium(), startBrowserTestNode()]);
+      const [browser, server] = await Promise.allSettled([launchChromium(), startServer(NODE_CONFIG)]);
       if (browser.status === 'fulfilled') chromium = browser.value;
       if (server.status === 'fulfilled') node = server.value;
       if (browser.status === 'rejected') throw browser.reason;
@@ -106,7 +113,7 @@ function describePage(page: TestPage<unknown>): string {
 }
 
 /** Writes <test>.png (the page as it was) and <test>.log; returns a line naming them. */
-async function saveFailure(dir: string, testName: string, err: unknown, page: TestPage<unknown>, node: BrowserTestNode): Promise<string> {
+async function saveFailure(dir: string, testName: string, err: unknown, page: TestPage<unknown>, node: TestServer): Promise<string> {
   await mkdir(dir, { recursive: true });
   const base = path.join(dir, testName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '').slice(0, 120) || 'test');
   const screenshot = await page.page

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
+import type { TestServer } from '../../support/server.js';
 import { PAGE_GLOBAL, bundleForPage, type PageBundle } from './bundle.js';
-import type { BrowserTestNode } from './node.js';
 import { EXPOSED } from './exposed.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any function signature
@@ -37,7 +37,7 @@ export class TestPage<M = Record<string, AnyFn>> {
   private constructor(
     readonly page: Page,
     readonly bundle: PageBundle,
-    node: BrowserTestNode,
+    node: TestServer,
   ) {
     this.firstLogLine = node.logs.length;
     page.on('console', (msg) => {
@@ -50,7 +50,7 @@ export class TestPage<M = Record<string, AnyFn>> {
   }
 
   /** Opens a page on the node's origin, exposes the Node-side helpers, injects `entry` bundled. */
-  static async open<M>(context: BrowserContext, node: BrowserTestNode, entry: string): Promise<TestPage<M>> {
+  static async open<M>(context: BrowserContext, node: TestServer, entry: string): Promise<TestPage<M>> {
     const bundle = await bundleForPage(entry);
     const page = await context.newPage();
     try {
