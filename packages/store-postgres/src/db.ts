@@ -45,6 +45,15 @@ export class Conn {
     return (await this.raw.query<T & pg.QueryResultRow>(sql, params)).rows;
   }
 
+  /**
+   * Runs a statement of the write path as a named prepared statement: parsed and planned once
+   * per connection instead of on every call (the writer's statements are the hot ones).
+   */
+  async prepared<T>(name: string, sql: string, ...params: Param[]): Promise<{ rows: T[]; rowCount: number }> {
+    const r = await (this.raw as pg.ClientBase).query<T & pg.QueryResultRow>({ name, text: sql, values: params });
+    return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+  }
+
   async row<T>(sql: string, ...params: Param[]): Promise<T | undefined> {
     return (await this.raw.query<T & pg.QueryResultRow>(sql, params)).rows[0];
   }

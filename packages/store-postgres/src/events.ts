@@ -34,7 +34,8 @@ export function createEventStore(db: Db, writer: Writer): EventStore {
   async function message(tx: Tx, req: Req<'message'>): Promise<AppendResult> {
     // The key first: a second request with it (this batch, or another node's transaction, which
     // this insert waits for) inserts nothing and gets the first event.
-    const claimed = await tx.c.run(
+    const { rowCount: claimed } = await tx.c.prepared(
+      'ottr_idempotency_key',
       'INSERT INTO idempotency (device_id, client_msg_id, event_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
       req.deviceId, req.clientMsgId, req.id, req.at,
     );

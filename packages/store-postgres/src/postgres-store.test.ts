@@ -189,7 +189,7 @@ if (await requireService('PostgreSQL', TEST_POSTGRES_URL)) {
       });
 
       it('a statement past the statement timeout is cancelled and its operation fails', async () => {
-        const s = await store({ statementTimeoutMs: 200 });
+        const s = await store({ statementTimeoutMs: 500 });
         const [a, b] = [await account(s), await account(s)];
         const { conversation } = await s.conversations.getOrCreateDirect(a, b, id('conversation'), id('event'), 1);
         // Another session holds the conversation's row: the append waits for it, up to the timeout.

@@ -46,11 +46,13 @@ export class Tx {
     const last = this.state.seqs.get(e.conversationId);
     if (last === undefined) throw new AppError('not_found', 'No such conversation');
     const seq = last + 1;
-    const pk = await this.c.value<number>(
+    const { rows } = await this.c.prepared<{ pk: number }>(
+      'ottr_append_event',
       `INSERT INTO events (id, conversation_id, seq, type, sender, at, target, content, data, body)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING pk`,
       e.id, e.conversationId, seq, e.type, e.sender, e.at, e.target ?? null, e.content ?? null, e.data ?? null, e.body ?? null,
     );
+    const pk = rows[0]?.pk;
     this.state.seqs.set(e.conversationId, seq);
     const t = this.state.touched.get(e.conversationId);
     this.state.touched.set(e.conversationId, { first: t?.first ?? seq, last: seq, at: e.at });
@@ -157,7 +159,8 @@ export class Writer {
       try {
         const ids = [...new Set(batch.flatMap((p) => p.conversations))].sort();
         if (ids.length > 0) {
-          const rows = await tx.c.rows<{ id: string; last_seq: number }>(
+          const { rows } = await tx.c.prepared<{ id: string; last_seq: number }>(
+            'ottr_lock_conversations',
             'SELECT id, last_seq FROM conversations WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE',
             ids,
           );
@@ -215,7 +218,15 @@ export class Writer {
    * the new value, so versions are assigned and made visible strictly in order. The price is
    * that the ends of version-taking transactions are serialized across the cluster: what runs
    * under the lock is one statement plus the COMMIT (its WAL flush). Group commit spreads that
-   * over every operation of the batch. Measured by bench/store-postgres.ts.
+   * over every operation of the batch. Measured (bench/store-postgres.ts, 2 cores shared with
+   * other work, so noisy): small transactions with the locked counter reach 34–96% of the rate
+   * of the same transactions taking a sequence number (the gap grows with concurrent sessions:
+   * 1,124 vs 3,094/s at 16); under the lock sit ~1 ms of statement plus the COMMIT's WAL flush
+   * (~3 ms here), i.e. a ceiling of a few hundred version commits/s for the whole cluster, or
+   * ~10,000+ operations/s at the batch size reached under load (~60) — above what the
+   * per-operation round trips allow a store today (~1,000–1,700 appends/s with 64–256 in flight).
+   * Should it become the limit, the alternative is versions taken freely (a sequence) plus a
+   * read horizon below the oldest version still in flight.
    */
   private async finish(tx: Tx): Promise<void> {
     const { touched, stamps, receipts } = tx.state;
@@ -225,7 +236,8 @@ export class Writer {
     const pairs = [...stamps, ...receipts];
     // One statement: new last_seqs, then the version, the commit rows and the stamps. The
     // conversation rows and the memberships it stamps are already this transaction's (locked).
-    await tx.c.run(
+    await tx.c.prepared(
+      'ottr_finish',
       `WITH t AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS t (id, first_seq, last_seq, at)),
        c AS (UPDATE conversations c SET last_seq = t.last_seq, last_event_at = t.at FROM t WHERE c.id = t.id),
        v AS (UPDATE version_counter SET version = version + 1 RETURNING version),
