@@ -219,7 +219,7 @@ export class Writer {
    * that the ends of version-taking transactions are serialized across the cluster: what runs
    * under the lock is one statement plus the COMMIT (its WAL flush). Group commit spreads that
    * over every operation of the batch. Measured (bench/store-postgres.ts, 2 cores shared with
-   * other work, so noisy): small transactions with the locked counter reach 34–96% of the rate
+   * other work, so noisy): small transactions with the locked counter reach 20–96% of the rate
    * of the same transactions taking a sequence number (the gap grows with concurrent sessions:
    * 1,124 vs 3,094/s at 16); under the lock sit ~1 ms of statement plus the COMMIT's WAL flush
    * (~3 ms here), i.e. a ceiling of a few hundred version commits/s for the whole cluster, or
