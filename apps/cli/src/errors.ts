@@ -9,7 +9,7 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 export class CliError extends Error {
   constructor(
     message: string,
-    readonly options: { code?: string; hint?: string; exitCode?: number } = {},
+    readonly options: { code?: string; hint?: string; exitCode?: number; showCode?: boolean } = {},
   ) {
     super(message);
     this.name = 'CliError';

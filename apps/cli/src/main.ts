@@ -1,38 +1,30 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { splitLeadingGlobals, GLOBAL_HELP } from './args.js';
+import { HelpRequested, type Base } from './context.js';
+import { CliError, EXIT, UsageError } from './errors.js';
+import { defaultIo, type Io } from './io.js';
 
-export interface Io {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-const defaultIo: Io = {
-  stdout: (t) => void process.stdout.write(t),
-  stderr: (t) => void process.stderr.write(t),
-};
+export type { Io } from './io.js';
+export { SERVE_USAGE } from './commands/serve.js';
 
 export const USAGE = `Usage: ottr <command> [options]
 
 Commands:
-  serve     Run an ottr server node (configured by OTTR_* environment variables; flags win)
+  serve                     Run an ottr server node (configured by OTTR_* environment variables; flags win)
+  login                     Sign in with a phone number or email and a one-time code
+  logout                    Sign this device out and forget its session
+  whoami                    Show who this profile is signed in as
+  chats                     List your conversations
+  send <to> <text…>         Send a message to a conversation, +phone or email
+  history <conversation>    Show a conversation's messages
+  tail [<conversation>]     Stream messages, receipts and typing live until Ctrl-C
+  group create|add|remove   Create groups and manage their members
+  admin login|accounts      Server administration (accounts list/create/suspend/unsuspend/delete)
 
-Options:
-  -h, --help       Show this help (or a command's: ottr serve --help)
+${GLOBAL_HELP}
   -v, --version    Print the version
-`;
 
-export const SERVE_USAGE = `Usage: ottr serve [--port N] [--host H] [--data-dir D] [--node-id ID]
-
-Runs one server node until SIGTERM or SIGINT, then closes gracefully.
-
-Options:
-  --port N         TCP port (0: any free port)        env PORT, default 8080
-  --host H         Interface to listen on             env OTTR_HOST, default 127.0.0.1
-  --data-dir D     Database, secret and dev outbox    env OTTR_DATA_DIR, default ./data
-  --node-id ID     Name of this node in logs          env OTTR_NODE_ID, default: host name
-  -h, --help       Show this help
-
-Every other setting comes from the environment; see the Configuration section of README.md.
+Run \`ottr <command> --help\` for a command's options. Documentation: docs/cli.md.
 `;
 
 export function version(): string {
@@ -40,64 +32,79 @@ export function version(): string {
   return pkg.version;
 }
 
-/** Exit code 2: the command line is wrong (as for a wrong configuration). */
-const USAGE_ERROR = 2;
+type Runner = (argv: string[], base: Base) => Promise<number | null>;
+
+/** Each command's module, loaded only when that command runs (help and serve stay light). */
+const COMMANDS: Record<string, () => Promise<Runner>> = {
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
+  login: async () => (await import('./commands/auth.js')).loginCommand,
+  logout: async () => (await import('./commands/auth.js')).logoutCommand,
+  whoami: async () => (await import('./commands/auth.js')).whoamiCommand,
+  chats: async () => (await import('./commands/chats.js')).chatsCommand,
+  send: async () => (await import('./commands/send.js')).sendCommand,
+  history: async () => (await import('./commands/history.js')).historyCommand,
+  tail: async () => (await import('./commands/tail.js')).tailCommand,
+  group: async () => (await import('./commands/group.js')).groupCommand,
+  admin: async () => (await import('./commands/admin.js')).adminCommand,
+};
 
 /**
  * Runs `ottr` with `argv` (without node and the script). Resolves with the exit code, or null
- * when a long-running command (serve) now owns the process.
+ * when a long-running command (serve) now owns the process. Errors are reported here, once:
+ * on stderr, as text (or one JSON line with --json), exit 1 for failures and 2 for usage errors.
  */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number | null> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-    io.stdout(USAGE);
-    return 0;
+  let name = 'ottr';
+  let json = argv.includes('--json');
+  try {
+    const { globals, rest } = splitLeadingGlobals(argv);
+    const [command, ...args] = rest;
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      io.stdout(USAGE);
+      return EXIT.ok;
+    }
+    if (command === '-v' || command === '--version') {
+      io.stdout(`${version()}\n`);
+      return EXIT.ok;
+    }
+    const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!load) throw new UsageError(`unknown command '${command}'`, USAGE);
+    name = ['ottr', command, ...subcommandWords(command, args)].join(' ');
+    json = globals.json === true || (command !== 'serve' && args.includes('--json'));
+    return await (await load())(args, { io, globals });
+  } catch (err) {
+    return report(err, name, json, io);
   }
-  if (command === '-v' || command === '--version') {
-    io.stdout(`${version()}\n`);
-    return 0;
-  }
-  if (command === 'serve') return serveCommand(rest, io);
-  io.stderr(`ottr: unknown command '${command}'\n\n${USAGE}`);
-  return USAGE_ERROR;
 }
 
-async function serveCommand(argv: string[], io: Io): Promise<number | null> {
-  let values: { port?: string; host?: string; 'data-dir'?: string; 'node-id'?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'data-dir': { type: 'string' },
-        'node-id': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    io.stderr(`ottr serve: ${(err as Error).message}\n\n${SERVE_USAGE}`);
-    return USAGE_ERROR;
+/** `group add`, `admin accounts list`: the words that name the subcommand (for error prefixes). */
+function subcommandWords(command: string, args: string[]): string[] {
+  const depth = command === 'group' ? 1 : command === 'admin' ? (args[0] === 'accounts' ? 2 : 1) : 0;
+  const words: string[] = [];
+  for (const a of args.slice(0, depth)) {
+    if (a.startsWith('-')) break;
+    words.push(a);
   }
-  if (values.help) {
-    io.stdout(SERVE_USAGE);
-    return 0;
+  return words;
+}
+
+function report(err: unknown, name: string, json: boolean, io: Io): number {
+  if (err instanceof HelpRequested) {
+    io.stdout(err.usage);
+    return EXIT.ok;
   }
-  const config: { port?: number; host?: string; dataDir?: string; nodeId?: string } = {};
-  if (values.port !== undefined) {
-    if (!/^[0-9]{1,5}$/.test(values.port) || Number(values.port) > 65535) {
-      io.stderr(`ottr serve: --port must be an integer from 0 to 65535, got '${values.port}'\n`);
-      return USAGE_ERROR;
-    }
-    config.port = Number(values.port);
+  if (err instanceof UsageError) {
+    if (json) io.stderr(`${JSON.stringify({ error: { code: err.code, message: err.message } })}\n`);
+    else io.stderr(`${name}: ${err.message}\n${err.usage ? `\n${err.usage}` : ''}`);
+    return err.exitCode;
   }
-  if (values.host !== undefined) config.host = values.host;
-  if (values['data-dir'] !== undefined) config.dataDir = values['data-dir'];
-  if (values['node-id'] !== undefined) config.nodeId = values['node-id'];
-  // Loaded only here: --help and --version stay fast and never touch the server.
-  const { serve } = await import('@ottr/server-app');
-  await serve(process.env, { config });
-  return null;
+  if (err instanceof CliError) {
+    if (json) io.stderr(`${JSON.stringify({ error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) } })}\n`);
+    else io.stderr(`${name}: ${err.message}${err.options.showCode ? ` [${err.code}]` : ''}${err.hint ? ` — ${err.hint}` : ''}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  if (json) io.stderr(`${JSON.stringify({ error: { code: 'internal', message: String(err) } })}\n`);
+  else io.stderr(`${name}: unexpected error: ${message}\n`);
+  return EXIT.failed;
 }

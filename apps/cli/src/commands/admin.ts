@@ -1,0 +1,315 @@
+import { isId, type AccountId, type AdminAccount } from '@ottr/protocol';
+import { isOttrError, type OttrClient } from '@ottr/sdk/node';
+import { GLOBAL_HELP, positiveInt, str, type Values } from '../args.js';
+import { adminClient, explain } from '../client.js';
+import { HelpRequested, setup, type Base, type Ctx } from '../context.js';
+import { CliError, UsageError } from '../errors.js';
+import { table } from '../output/table.js';
+import { relativeTime } from '../output/time.js';
+
+const TOKEN_HELP = `Admin options:
+  --admin-token T  The server's admin token (else env OTTR_ADMIN_TOKEN, else the one stored
+                   by \`ottr admin login\`). Prefer the environment or the profile: a token on
+                   the command line shows in the process list.`;
+
+export const ADMIN_USAGE = `Usage: ottr admin <command> …
+
+  ottr admin login [--admin-token T]                          Check and store the admin token in the profile
+  ottr admin logout                                           Forget the stored admin token
+  ottr admin accounts list [--query Q] [--limit N] [--all]    Accounts, newest first
+  ottr admin accounts create (--phone P | --email E) [--name N]
+  ottr admin accounts suspend <account-id>
+  ottr admin accounts unsuspend <account-id>
+  ottr admin accounts delete <account-id> [--yes]
+
+These use the server's admin API (its OTTR_ADMIN_TOKEN), not your signed-in session.
+
+${TOKEN_HELP}
+
+${GLOBAL_HELP}
+`;
+
+const TOKEN_OPTION = { 'admin-token': { type: 'string' } } as const;
+
+export async function adminCommand(argv: string[], base: Base): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === '-h' || sub === '--help') throw new HelpRequested(ADMIN_USAGE);
+  if (sub === 'login') return login(rest, base);
+  if (sub === 'logout') return logout(rest, base);
+  if (sub === 'accounts') {
+    const [action, ...args] = rest;
+    switch (action) {
+      case 'list':
+        return list(args, base);
+      case 'create':
+        return create(args, base);
+      case 'suspend':
+      case 'unsuspend':
+        return suspend(action, args, base);
+      case 'delete':
+        return remove(args, base);
+      case '-h':
+      case '--help':
+        throw new HelpRequested(ADMIN_USAGE);
+      case undefined:
+        throw new UsageError('missing accounts command (list, create, suspend, unsuspend or delete)', ADMIN_USAGE);
+      default:
+        throw new UsageError(`unknown accounts command '${action}'`, ADMIN_USAGE);
+    }
+  }
+  if (sub === undefined) throw new UsageError('missing admin command (login, logout or accounts)', ADMIN_USAGE);
+  throw new UsageError(`unknown admin command '${sub}'`, ADMIN_USAGE);
+}
+
+/** The admin token (flag, env, profile) and the server; throws with what to do when there is none. */
+async function credentials(ctx: Ctx, values: Values): Promise<{ token: string; server: string }> {
+  const profile = await ctx.store.load();
+  const server = ctx.serverUrl(profile.server);
+  const token = str(values, 'admin-token') ?? ctx.env.OTTR_ADMIN_TOKEN ?? profile.adminToken;
+  if (!token) {
+    throw new CliError('no admin token', {
+      code: 'no_admin_token',
+      hint: 'pass --admin-token, set OTTR_ADMIN_TOKEN, or store one with `ottr admin login`',
+    });
+  }
+  return { token, server };
+}
+
+/** Admin failures in words: a refused token, an API that is off, an unknown account. */
+function explainAdmin(err: unknown, ctx: Ctx, server: string, accountId?: string): Error {
+  if (!isOttrError(err)) return explain(err, ctx, server);
+  switch (err.code) {
+    case 'unauthorized':
+      return new CliError(`the server at ${server} refused the admin token`, { code: err.code, hint: "check it against the server's OTTR_ADMIN_TOKEN, then `ottr admin login`" });
+    case 'forbidden':
+      return new CliError(`the admin API of ${server} is off (${err.message})`, { code: err.code, hint: 'start the server with OTTR_ADMIN_TOKEN set (at least 32 characters)' });
+    case 'route_not_found':
+      return new CliError(`the server at ${server} has no admin API`, { code: err.code, hint: 'upgrade the server' });
+    case 'not_found':
+      return new CliError(`no account ${accountId ?? ''} (or it was deleted)`.replace('  ', ' '), { code: err.code, hint: 'find ids with `ottr admin accounts list`' });
+    case 'conflict':
+      return new CliError(`that identifier already belongs to an account (${err.message})`, { code: err.code, hint: 'find it with `ottr admin accounts list --query <phone|email>`' });
+    case 'rate_limited':
+      return new CliError(`too many failed admin authentications from this address${err.retryAfter ? `; locked out for ${err.retryAfter} s` : ''}`, { code: err.code });
+    default:
+      return explain(err, ctx, server);
+  }
+}
+
+async function call<T>(ctx: Ctx, server: string, fn: () => Promise<T>, accountId?: string): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw explainAdmin(err, ctx, server, accountId);
+  }
+}
+
+function accountId(arg: string | undefined, usage: string): AccountId {
+  if (arg === undefined) throw new UsageError('missing <account-id>', usage);
+  if (!isId('account', arg)) throw new UsageError(`'${arg}' is not an account id (acc_…)`, usage);
+  return arg as AccountId;
+}
+
+const LOGIN_USAGE = `Usage: ottr admin login [--admin-token T]
+
+Checks the admin token against the server and stores it in the profile (file mode 0600).
+Without --admin-token (or OTTR_ADMIN_TOKEN) it is asked for on the terminal.
+
+${GLOBAL_HELP}
+`;
+
+async function login(argv: string[], base: Base): Promise<number> {
+  const { values, positionals, ctx } = setup(base, 'admin login', argv, TOKEN_OPTION, LOGIN_USAGE);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`, LOGIN_USAGE);
+  try {
+    const profile = await ctx.store.load();
+    const server = ctx.serverUrl(profile.server);
+    if (profile.session && profile.server && profile.server !== server) {
+      throw new CliError(`profile '${ctx.profileName}' is signed in to ${profile.server}, not ${server}`, { code: 'wrong_server', hint: 'use another --profile for this server' });
+    }
+    const token = str(values, 'admin-token') ?? ctx.env.OTTR_ADMIN_TOKEN ?? (await ctx.ask('Admin token: '));
+    if (!token) throw new UsageError('no admin token given', LOGIN_USAGE);
+    const client = adminClient(server, token);
+    await call(ctx, server, () => client.admin.adminListAccounts({ query: { limit: 1 } }));
+    await ctx.store.update((p) => ({ ...p, server, adminToken: token }));
+    if (ctx.json) ctx.printJson({ profile: ctx.profileName, server, stored: true });
+    else ctx.print(`Admin token for ${server} stored in profile ${ctx.profileName}.`);
+    return 0;
+  } finally {
+    ctx.close();
+  }
+}
+
+async function logout(argv: string[], base: Base): Promise<number> {
+  const { positionals, ctx } = setup(base, 'admin logout', argv, {}, ADMIN_USAGE);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`, ADMIN_USAGE);
+  const had = (await ctx.store.load()).adminToken !== undefined;
+  if (had) await ctx.store.update((p) => {
+    delete p.adminToken;
+  });
+  if (ctx.json) ctx.printJson({ profile: ctx.profileName, removed: had });
+  else ctx.print(had ? `Admin token removed from profile ${ctx.profileName}.` : 'No admin token was stored.');
+  return 0;
+}
+
+const LIST_USAGE = `Usage: ottr admin accounts list [--query Q] [--limit N] [--all]
+
+Accounts, newest first, deleted ones included.
+
+Options:
+  --query Q        Only the account with this exact id, phone number or email
+  --limit N        At most N accounts (default 50)
+  --all            Every account (pages through all of them)
+
+${TOKEN_HELP}
+
+${GLOBAL_HELP}
+`;
+
+async function list(argv: string[], base: Base): Promise<number> {
+  const { values, positionals, ctx } = setup(base, 'admin accounts list', argv, { ...TOKEN_OPTION, query: { type: 'string' }, limit: { type: 'string' }, all: { type: 'boolean' } }, LIST_USAGE);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`, LIST_USAGE);
+  const limitArg = positiveInt(values, 'limit', LIST_USAGE, 1_000_000);
+  if (values.all && limitArg !== undefined) throw new UsageError('--all and --limit do not go together', LIST_USAGE);
+  const limit = values.all ? Infinity : (limitArg ?? 50);
+  const q = str(values, 'query');
+  const { token, server } = await credentials(ctx, values);
+  const client = adminClient(server, token);
+  const items: AdminAccount[] = [];
+  let cursor: string | undefined;
+  let next: string | null = null;
+  const progress = ctx.progress('accounts');
+  try {
+    do {
+      const page = await call(ctx, server, () =>
+        client.admin.adminListAccounts({ query: { limit: Math.min(100, limit - items.length), ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) } }),
+      );
+      items.push(...page.items);
+      next = page.next;
+      cursor = page.next ?? undefined;
+      progress.update(items.length);
+    } while (cursor && items.length < limit);
+  } finally {
+    progress.done();
+  }
+  if (ctx.json) {
+    ctx.printJson({ items, next });
+    return 0;
+  }
+  if (items.length === 0) {
+    ctx.print(q ? `No account matches ${q}.` : 'No accounts.');
+    return 0;
+  }
+  const { out } = ctx;
+  const now = Date.now();
+  ctx.print(
+    table(
+      [{ header: 'ID' }, { header: 'NAME' }, { header: 'PHONE / EMAIL' }, { header: 'STATUS' }, { header: 'DEVICES', align: 'right' }, { header: 'CREATED' }, { header: 'LAST SEEN' }],
+      items.map((a) => [a.id, a.displayName, [a.phone, a.email].filter(Boolean).join(' ') || '-', statusText(a, out), String(a.devices), relativeTime(a.createdAt, now), a.lastSeenAt === null ? '-' : relativeTime(a.lastSeenAt, now)]),
+      out.bold,
+    ),
+  );
+  if (next) ctx.note(out.dim(`more accounts: --limit ${items.length + 100} or --all`));
+  return 0;
+}
+
+function statusText(a: AdminAccount, out: Ctx['out']): string {
+  if (a.deletedAt !== null) return out.dim('deleted');
+  if (a.suspendedAt !== null) return out.yellow('suspended');
+  return 'active';
+}
+
+const CREATE_USAGE = `Usage: ottr admin accounts create (--phone P | --email E) [--name N]
+
+Creates an account without sending a code; its owner signs in later with a code as usual.
+
+${TOKEN_HELP}
+
+${GLOBAL_HELP}
+`;
+
+async function create(argv: string[], base: Base): Promise<number> {
+  const { values, positionals, ctx } = setup(base, 'admin accounts create', argv, { ...TOKEN_OPTION, phone: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' } }, CREATE_USAGE);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`, CREATE_USAGE);
+  const phone = str(values, 'phone');
+  const email = str(values, 'email');
+  if ((phone === undefined) === (email === undefined)) throw new UsageError('give exactly one of --phone and --email', CREATE_USAGE);
+  const name = str(values, 'name');
+  const { token, server } = await credentials(ctx, values);
+  const client = adminClient(server, token);
+  const body = { ...(phone !== undefined ? { phone } : { email: email! }), ...(name !== undefined ? { displayName: name } : {}) };
+  const account = await call(ctx, server, () => client.admin.adminCreateAccount({ body }));
+  if (ctx.json) ctx.printJson(account);
+  else ctx.print(`Created ${ctx.out.bold(account.id)} ${account.displayName} (${account.phone ?? account.email ?? ''})`);
+  return 0;
+}
+
+const SUSPEND_USAGE = `Usage: ottr admin accounts suspend|unsuspend <account-id>
+
+Suspend: the account's connections are closed and its devices and sign-in refused until it is
+unsuspended (devices stay signed in). Unsuspend: they work again.
+
+${TOKEN_HELP}
+
+${GLOBAL_HELP}
+`;
+
+async function suspend(action: 'suspend' | 'unsuspend', argv: string[], base: Base): Promise<number> {
+  const { values, positionals, ctx } = setup(base, `admin accounts ${action}`, argv, TOKEN_OPTION, SUSPEND_USAGE);
+  const id = accountId(positionals[0], SUSPEND_USAGE);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`, SUSPEND_USAGE);
+  const { token, server } = await credentials(ctx, values);
+  const client = adminClient(server, token);
+  const account = await call(
+    ctx,
+    server,
+    () => (action === 'suspend' ? client.admin.adminSuspendAccount({ params: { accountId: id } }) : client.admin.adminUnsuspendAccount({ params: { accountId: id } })),
+    id,
+  );
+  if (ctx.json) ctx.printJson(account);
+  else ctx.print(`${action === 'suspend' ? 'Suspended' : 'Unsuspended'} ${account.id} (${account.displayName}).`);
+  return 0;
+}
+
+const DELETE_USAGE = `Usage: ottr admin accounts delete <account-id> [--yes]
+
+Deletes an account as its owner would: it leaves every conversation, every device is signed
+out, its identifiers and profile are erased. Asks for confirmation unless --yes is given
+(without a terminal, --yes is required).
+
+${TOKEN_HELP}
+
+${GLOBAL_HELP}
+`;
+
+async function remove(argv: string[], base: Base): Promise<number> {
+  const { values, positionals, ctx } = setup(base, 'admin accounts delete', argv, { ...TOKEN_OPTION, yes: { type: 'boolean', short: 'y' } }, DELETE_USAGE);
+  const id = accountId(positionals[0], DELETE_USAGE);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`, DELETE_USAGE);
+  const { token, server } = await credentials(ctx, values);
+  const client = adminClient(server, token);
+  try {
+    if (!values.yes) {
+      if (!ctx.stdinIsTTY) throw new UsageError('deleting an account needs confirmation: pass --yes', DELETE_USAGE);
+      const account = await describe(client, ctx, server, id);
+      const answer = await ctx.ask(`Delete ${id} (${account})? Its devices are signed out and its profile erased; this cannot be undone. Type "yes": `);
+      if (answer?.toLowerCase() !== 'yes') {
+        ctx.note('Not deleted.');
+        return 1;
+      }
+    }
+    await call(ctx, server, () => client.admin.adminDeleteAccount({ params: { accountId: id } }), id);
+    if (ctx.json) ctx.printJson({ id, deleted: true });
+    else ctx.print(`Deleted ${id}.`);
+    return 0;
+  } finally {
+    ctx.close();
+  }
+}
+
+async function describe(client: OttrClient, ctx: Ctx, server: string, id: AccountId): Promise<string> {
+  const page = await call(ctx, server, () => client.admin.adminListAccounts({ query: { q: id, limit: 1 } }), id);
+  const a = page.items[0];
+  if (!a || a.deletedAt !== null) throw new CliError(`no account ${id} (or it was deleted)`, { code: 'not_found', hint: 'find ids with `ottr admin accounts list`' });
+  return [a.displayName, a.phone ?? a.email].filter(Boolean).join(', ');
+}
