@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, startServer, User, type TestServer } from '../test-support/harness.js';
+
+interface JsonEvent {
+  type: string;
+  source?: string;
+  event?: { type: string; seq: number; sender: string; conversationId: string; content?: { text?: string } | null; replyTo?: { seq: number } };
+  conversationId?: string;
+  accountId?: string;
+  readSeq?: number;
+  deliveredSeq?: number;
+}
+
+let server: TestServer;
+let ada: User;
+let ben: User;
+let adaId: string;
+let benId: string;
+beforeAll(async () => {
+  server = await startServer();
+  [ada, ben] = await Promise.all([User.create(server), User.create(server)]);
+  await Promise.all([ada.login('ada@example.com'), ben.login('ben@example.com')]);
+  adaId = (JSON.parse((await ada.run(['whoami', '--json'])).stdout) as { accountId: string }).accountId;
+  benId = (JSON.parse((await ben.run(['whoami', '--json'])).stdout) as { accountId: string }).accountId;
+});
+afterAll(cleanup);
+
+describe('ottr send, tail, chats, history', { timeout: 90_000 }, () => {
+  let cid: string;
+
+  it('chats is empty at first', async () => {
+    const r = await ada.run(['chats']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('No conversations yet');
+    expect(JSON.parse((await ada.run(['chats', '--json'])).stdout)).toEqual({ items: [] });
+  });
+
+  it('what ada sends by email reaches ben’s `ottr tail --json` once, in order; ada gets ✓ and then sees ✓✓', async () => {
+    const tail = ben.start(['tail', '--json']);
+    await tail.waitStderr('live');
+
+    const first = await ada.run(['send', 'ben@example.com', 'Lunch', 'at 1?', '--json']);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const sent = JSON.parse(first.stdout) as { conversationId: string; messageId: string; seq: number; status: string; clientMsgId: string; at: number };
+    expect(sent).toEqual({ conversationId: expect.stringMatching(/^cnv_/), messageId: expect.stringMatching(/^msg_/), seq: 2, at: expect.any(Number), clientMsgId: expect.any(String), status: 'sent' });
+    cid = sent.conversationId;
+
+    const human = await ada.run(['send', cid, 'second', '--reply-to', sent.messageId]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^✓ sent to .+ #3 msg_\w+\n$/);
+
+    const seen: JsonEvent[] = [];
+    const isMessage = (l: string) => (JSON.parse(l) as JsonEvent).event?.type === 'message';
+    for (const want of [2, 3]) {
+      const line = JSON.parse(await tail.nextLine(isMessage)) as JsonEvent;
+      seen.push(line);
+      expect(line).toMatchObject({ type: 'event', source: 'live', event: { type: 'message', seq: want, sender: adaId, conversationId: cid } });
+    }
+    expect(seen[0]!.event!.content).toEqual({ kind: 'text', text: 'Lunch at 1?' });
+    expect(seen[1]!.event!.replyTo).toEqual({ messageId: sent.messageId, seq: 2 });
+
+    // Ben's tail acknowledged delivery: ada's history shows ✓✓ on both.
+    await expect.poll(async () => (await ada.run(['history', cid])).stdout, { timeout: 10_000 }).toMatch(/you\s+✓✓\s+↩ #2 second/);
+    tail.child.kill('SIGINT');
+    expect(await tail.exited).toBe(0);
+    const lines = tail.stdout().trim().split('\n');
+    expect(lines.filter(isMessage)).toHaveLength(2); // nothing twice
+    expect(JSON.parse(lines[0]!)).toMatchObject({ type: 'event', event: { type: 'conversation_created', seq: 1 } });
+  });
+
+  it('tail prints receipts and reconnects after the server restarts… (human output, read marks)', async () => {
+    const tail = ada.start(['tail', cid]);
+    await tail.waitStderr('live');
+    // Ben reads: mark read through the REST API of the SDK is not a CLI command; history shows it.
+    const benSession = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(`${ben.configDir}/profiles/default.json`, 'utf8'))) as { session: { accessToken: string } };
+    const res = await fetch(`${server.url}/v1/conversations/${cid}/read`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${benSession.session.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ seq: 3 }),
+    });
+    expect(res.status).toBe(204);
+    const line = await tail.nextLine((l) => l.includes('read up to'));
+    expect(line).toMatch(/^\d\d:\d\d {2}.+ {2}✓✓ .+ read up to #3$/);
+    tail.child.kill('SIGINT');
+    expect(await tail.exited).toBe(0);
+    const history = await ada.run(['history', cid]);
+    expect(history.stdout).toMatch(/#2 .* you\s+✓✓ read\s+Lunch at 1\?/);
+  });
+
+  it('chats lists the conversation with the peer, unread count, preview and id', async () => {
+    const r = await ben.run(['chats']);
+    expect(r.code).toBe(0);
+    const [header, row] = r.stdout.split('\n');
+    expect(header).toMatch(/CHAT\s+UNREAD\s+LAST MESSAGE\s+WHEN\s+ID/);
+    expect(row).toContain(cid);
+    expect(row).toMatch(/just now|s ago/);
+    expect(row).toContain('second');
+
+    const json = JSON.parse((await ada.run(['chats', '--json'])).stdout) as { items: Record<string, unknown>[] };
+    expect(json.items).toHaveLength(1);
+    expect(json.items[0]).toMatchObject({ id: cid, kind: 'direct', unreadCount: 0, pinned: false, muted: false, archived: false, lastSeq: 3, preview: 'second' });
+    expect(json.items[0]!.lastEvent).toMatchObject({ type: 'message', seq: 3 });
+  });
+
+  it('history --json: events in protocol shape with sender names and statuses; --limit and --before page', async () => {
+    for (let i = 1; i <= 5; i++) expect((await ben.run(['send', 'ada@example.com', `n${i}`])).code).toBe(0);
+    const all = JSON.parse((await ada.run(['history', cid, '--json'])).stdout) as { conversation: { id: string }; events: (JsonEvent['event'] & { senderName: string; status?: string })[]; before: number | null };
+    expect(all.conversation.id).toBe(cid);
+    expect(all.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(all.before).toBeNull();
+    expect(all.events[1]).toMatchObject({ type: 'message', sender: adaId, status: 'read' });
+    expect(all.events[3]).toMatchObject({ type: 'message', sender: benId, content: { text: 'n1' } });
+    expect(all.events[3]!.status).toBeUndefined(); // only one's own messages have a status
+
+    const page = JSON.parse((await ada.run(['history', cid, '--json', '--limit', '3'])).stdout) as { events: { seq: number }[]; before: number };
+    expect(page.events.map((e) => e.seq)).toEqual([6, 7, 8]);
+    expect(page.before).toBe(6);
+    const older = JSON.parse((await ada.run(['history', cid, '--json', '--limit', '2', '--before', '6'])).stdout) as { events: { seq: number }[] };
+    expect(older.events.map((e) => e.seq)).toEqual([4, 5]);
+
+    const human = await ada.run(['history', 'ben@example.com', '--limit', '3']);
+    expect(human.stdout).toContain(`… earlier events: ottr history ${cid} --before 6`);
+    expect(human.stdout).toMatch(/#8 .*n5\n$/);
+  });
+
+  it('history --all pages from the start', async () => {
+    const r = JSON.parse((await ada.run(['history', cid, '--all', '--json'])).stdout) as { events: { seq: number }[] };
+    expect(r.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('send fails with the server’s code: not a member (exit 1), unknown person, --file not available', async () => {
+    const cy = await User.create(server);
+    await cy.login('cy@example.com');
+    const notMember = await cy.run(['send', cid, 'hi']);
+    expect(notMember.code).toBe(1);
+    expect(notMember.stderr).toMatch(/^ottr send: you are not a member of that conversation \[not_member\] — /);
+    const json = await cy.run(['send', cid, 'hi', '--json']);
+    expect(JSON.parse(json.stderr)).toMatchObject({ error: { code: 'not_member' } });
+
+    const nobody = await ada.run(['send', 'nobody@example.com', 'hi']);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toContain('no account on this server has nobody@example.com');
+
+    const file = await ada.run(['send', cid, '--file', '/etc/hostname']);
+    expect(file.code).toBe(1);
+    expect(file.stderr).toContain('sending files is not available yet');
+
+    const usage = await ada.run(['send', 'someone', 'hi']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("'someone' is not a conversation id");
+    expect((await ada.run(['send', cid])).code).toBe(2); // no text
+  });
+
+  it('send reads the text from stdin when none is given', async () => {
+    const r = await ada.run(['send', cid, '--json'], { stdin: 'from stdin\n' });
+    expect(r.code).toBe(0);
+    const seq = (JSON.parse(r.stdout) as { seq: number }).seq;
+    const history = JSON.parse((await ben.run(['history', cid, '--json', '--limit', '1'])).stdout) as { events: { seq: number; content: { text: string } }[] };
+    expect(history.events[0]).toMatchObject({ seq, content: { text: 'from stdin' } });
+  });
+});
+
+describe('ottr group', { timeout: 90_000 }, () => {
+  it('create with members by email and id, add, remove; the members see it', async () => {
+    const cy = await User.create(server);
+    await cy.login('cy2@example.com');
+    const created = await ada.run(['group', 'create', 'Climbing', 'ben@example.com', '--json']);
+    expect(created.code).toBe(0);
+    const group = JSON.parse(created.stdout) as { id: string; title: string; members: string[] };
+    expect(group).toEqual({ id: expect.stringMatching(/^cnv_/), title: 'Climbing', members: [adaId, benId] });
+
+    const added = await ada.run(['group', 'add', group.id, 'cy2@example.com']);
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/^Added .+ to Climbing\.\n$/);
+
+    const cyChats = JSON.parse((await cy.run(['chats', '--json'])).stdout) as { items: { id: string; kind: string; title: string }[] };
+    expect(cyChats.items).toEqual([expect.objectContaining({ id: group.id, kind: 'group', title: 'Climbing' })]);
+
+    // Ben is a plain member: adding is for admins.
+    const denied = await ben.run(['group', 'add', group.id, 'cy2@example.com']);
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toMatch(/^ottr group add: .+ \[insufficient_role\]\n$/);
+
+    const cyId = (JSON.parse((await cy.run(['whoami', '--json'])).stdout) as { accountId: string }).accountId;
+    const removed = await ada.run(['group', 'remove', group.id, cyId, '--json']);
+    expect(removed.code).toBe(0);
+    expect(JSON.parse(removed.stdout)).toMatchObject({ conversationId: group.id, removed: cyId, event: { type: 'member_removed' } });
+
+    const history = await ben.run(['history', group.id]);
+    expect(history.stdout).toMatch(/created the group “Climbing”/);
+    expect(history.stdout).toMatch(/added .+/);
+    expect(history.stdout).toMatch(/removed .+/);
+
+    expect((await ada.run(['group'])).code).toBe(2);
+    expect((await ada.run(['group', 'frob'])).stderr).toContain("unknown group command 'frob'");
+  });
+});
