@@ -112,7 +112,7 @@ export class Tx {
         if (local) {
           this.claimed.push(event.clientMsgId);
           const previous = local.status === 'failed' ? 'pending' : local.status;
-          this.emit('status', { conversationId: cid, clientMsgId: event.clientMsgId, status: message.status!, previous, message });
+          if (message.status !== previous) this.emit('status', { conversationId: cid, clientMsgId: event.clientMsgId, status: message.status!, previous, message });
         } else {
           this.emit('message', { conversationId: cid, message, event });
         }
