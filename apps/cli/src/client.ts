@@ -2,6 +2,7 @@
 import { createClient, isOttrError, type ClientOptions, type OttrClient, type OttrError } from '@ottr/sdk/node';
 import type { Ctx } from './context.js';
 import { CliError, notSignedIn } from './errors.js';
+import { guardRefresh } from './profile/refresh-guard.js';
 import { ProfileSdkStore } from './profile/sdk-store.js';
 import type { Profile, StoredSession } from './profile/store.js';
 
@@ -34,7 +35,12 @@ export async function signedInClient(ctx: Ctx, options: Partial<Omit<ClientOptio
       hint: `drop --server, use another --profile, or sign in there with \`ottr login --server ${server}\``,
     });
   }
-  const client = createClient({ ...options, baseUrl: server, store: new ProfileSdkStore(ctx.store) });
+  const client = createClient({
+    ...options,
+    baseUrl: server,
+    store: new ProfileSdkStore(ctx.store),
+    platform: { fetch: guardRefresh(ctx.store, session.deviceId) },
+  });
   await client.ready();
   if (!client.session) throw notSignedIn(ctx.profileName);
   return { client, server, profile, session, me: session.accountId };

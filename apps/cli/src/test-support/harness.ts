@@ -36,9 +36,11 @@ function baseEnv(extra: Record<string, string>): Record<string, string> {
   return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...extra };
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dataDir = await tempDir('ottr-cli-server-');
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir], {
+/** Starts a server; `reuse` starts it again on the data dir and port of one that was stopped. */
+export async function startServer(env: Record<string, string> = {}, reuse?: TestServer): Promise<TestServer> {
+  const dataDir = reuse?.dataDir ?? (await tempDir('ottr-cli-server-'));
+  const port = reuse ? new URL(reuse.url).port : '0';
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', port, '--host', '127.0.0.1', '--data-dir', dataDir], {
     env: baseEnv({ OTTR_LOG_LEVEL: 'info', OTTR_ADMIN_TOKEN: ADMIN_TOKEN, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
