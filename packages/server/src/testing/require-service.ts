@@ -51,6 +51,7 @@ export async function requireService(name: string, url: string, opts: { timeoutM
   } catch (error) {
     const reason = `${name} is not reachable at ${shown(u)} (${error instanceof Error ? error.message : String(error)})`;
     if (inCI(opts.env)) throw new Error(`${reason}: CI must provide it (see .ci/run)`);
+    process.stderr.write(`${reason}: skipping the tests that need it (they run in CI)\n`);
     it.skip(`${reason}: tests that need it are skipped on this machine`, () => undefined);
     return false;
   }
