@@ -109,7 +109,7 @@ export async function loginCommand(argv: string[], base: Base): Promise<number> 
           });
         } else {
           const who = `${ctx.out.bold(session.account.displayName)} (${session.account.email ?? session.account.phone ?? session.accountId})`;
-          ctx.print(`${session.newAccount ? 'Welcome! Created and signed in to' : 'Signed in as'} ${who} on ${server}${ctx.profileName === 'default' ? '' : ` — profile ${ctx.profileName}`}`);
+          ctx.print(`${session.newAccount ? 'Welcome! Signed up and signed in as' : 'Signed in as'} ${who} on ${server}${ctx.profileName === 'default' ? '' : ` — profile ${ctx.profileName}`}`);
         }
         return 0;
       } catch (err) {
