@@ -341,9 +341,8 @@ export class OttrClient {
     } finally {
       timeline.release();
     }
-    for (const rec of timeline.allRecords()) {
-      if (rec.appliedSeq > rec.item.membership.deliveredSeq && rec.item.membership.status === 'active') this.deliveredDue.add(rec.item.conversation.id);
-    }
+    // Conversations whose messages arrived by this sync are in deliveredDue (onReceived); the
+    // `delivered` frames go out once live.
   }
 
   private onLive(): void {
