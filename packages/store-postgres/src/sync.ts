@@ -70,44 +70,57 @@ export function createSyncStore(db: Db): SyncStore {
     return { entries, next: null };
   }
 
-  /** Events the member may see, committed after version b, after seq `after`; at most n. */
-  async function eventsAfter(c: Conn, r: ViewRow, b: number, after: number, n: number): Promise<EventRow[]> {
-    const first = await c.value<number>(
-      'SELECT first_seq FROM conversation_commits WHERE conversation_id = $1 AND version > $2 ORDER BY version LIMIT 1',
-      r.conversation_id, b,
-    );
-    if (first === undefined) return [];
-    const from = Math.max(first, r.joined_seq, after + 1);
+  /**
+   * Events the member may see, committed after version b, after seq `after`; at most n. The
+   * first seq committed after b comes from conversation_commits (none: no events).
+   */
+  function eventsAfter(c: Conn, r: ViewRow, b: number, after: number, n: number): Promise<EventRow[]> {
     return c.rows<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE conversation_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT $4`,
-      r.conversation_id, from, visibleEnd(r), n,
+      `SELECT ${EVENT_COLUMNS} FROM events
+       WHERE conversation_id = $1 AND seq >= $2 AND seq <= $3
+         AND seq >= (SELECT first_seq FROM conversation_commits WHERE conversation_id = $1 AND version > $4 ORDER BY version LIMIT 1)
+       ORDER BY seq LIMIT $5`,
+      r.conversation_id, Math.max(r.joined_seq, after + 1), visibleEnd(r), b, n,
     );
   }
 
-  /** Other members' pointers moved after b (none for ended memberships; channels: admins only). */
-  async function receipts(c: Conn, r: ViewRow, b: number): Promise<SyncEntryRecord['receipts']> {
-    if (r.status !== 'active' || (r.kind === 'channel' && r.role === 'member')) return [];
-    const rows = await c.rows<{ account_id: AccountId; read_seq: number; delivered_seq: number }>(
-      'SELECT account_id, read_seq, delivered_seq FROM memberships WHERE conversation_id = $1 AND receipt_version > $2 AND account_id <> $3 ORDER BY receipt_version DESC LIMIT $4',
-      r.conversation_id, b, r.account_id, RECEIPTS_MAX,
+  /**
+   * Per conversation: other members' pointers moved after b, latest first, at most RECEIPTS_MAX
+   * (none for ended memberships; channels: admins only). One query for the page.
+   */
+  async function receipts(c: Conn, rows: readonly ViewRow[], accountId: AccountId, b: number): Promise<Map<string, SyncEntryRecord['receipts']>> {
+    const ids = rows.filter((r) => r.status === 'active' && !(r.kind === 'channel' && r.role === 'member')).map((r) => r.conversation_id);
+    const out = new Map<string, SyncEntryRecord['receipts']>();
+    if (ids.length === 0) return out;
+    const found = await c.rows<{ conversation_id: string; account_id: AccountId; read_seq: number; delivered_seq: number }>(
+      `SELECT conversation_id, account_id, read_seq, delivered_seq FROM (
+         SELECT conversation_id, account_id, read_seq, delivered_seq, receipt_version,
+           row_number() OVER (PARTITION BY conversation_id ORDER BY receipt_version DESC) AS rn
+         FROM memberships WHERE conversation_id = ANY($1::text[]) AND receipt_version > $2 AND account_id <> $3
+       ) r WHERE rn <= ${RECEIPTS_MAX} ORDER BY conversation_id, receipt_version DESC`,
+      ids, b, accountId,
     );
-    return rows.map((x) => ({ accountId: x.account_id, readSeq: x.read_seq, deliveredSeq: x.delivered_seq }));
+    for (const x of found) {
+      let list = out.get(x.conversation_id);
+      if (list === undefined) out.set(x.conversation_id, (list = []));
+      list.push({ accountId: x.account_id, readSeq: x.read_seq, deliveredSeq: x.delivered_seq });
+    }
+    return out;
   }
 
   /** Changes: memberships stamped after b with their events, at most `limit` events in all. */
   async function changes(c: Conn, accountId: AccountId, cur: SyncCursor, limit: number) {
     const rows = await rowsAfter(c, accountId, cur, limit, cur.b + 1);
-    const views = await toViews(c, rows.slice(0, limit));
-    const entries: SyncEntryRecord[] = [];
+    const picked: { row: ViewRow; events: EventRow[]; partial: boolean }[] = [];
     let budget = limit;
     let next: SyncCursor | null = null;
-    for (const [i, r] of rows.slice(0, limit).entries()) {
+    for (const r of rows.slice(0, limit)) {
       if (budget === 0) break;
       const after = cur.s !== undefined && r.conversation_id === cur.p?.[1] ? cur.s : 0;
       const found = await eventsAfter(c, r, cur.b, after, budget + 1);
       const sent = found.slice(0, budget);
       const partial = found.length > budget;
-      entries.push({ ...views[i]!, events: await toEvents(c, sent), receipts: await receipts(c, r, cur.b), partial });
+      picked.push({ row: r, events: sent, partial });
       budget -= sent.length;
       next = { b: cur.b, p: [r.version, r.conversation_id] };
       if (partial) {
@@ -115,6 +128,15 @@ export function createSyncStore(db: Db): SyncStore {
         break;
       }
     }
+    // Views, events (with their reactions) and receipts of the whole page, a query each.
+    const views = await toViews(c, picked.map((p) => p.row));
+    const events = await toEvents(c, picked.flatMap((p) => p.events));
+    const moved = await receipts(c, picked.map((p) => p.row), accountId, cur.b);
+    let at = 0;
+    const entries = picked.map((p, i): SyncEntryRecord => {
+      const mine = events.slice(at, (at += p.events.length));
+      return { ...views[i]!, events: mine, receipts: moved.get(p.row.conversation_id) ?? [], partial: p.partial };
+    });
     const more = next !== null && (next.s !== undefined || rows.length > entries.length);
     return { entries, next: more ? next : null };
   }
