@@ -173,11 +173,11 @@ export class Writer {
             continue;
           }
           const saved = copy(tx.state);
+          // Never released (one round trip less per operation): each operation's savepoint
+          // nests in the previous one, and ROLLBACK TO goes to the latest of that name.
           await client.query('SAVEPOINT op');
           try {
-            const value = await item.op(tx);
-            await client.query('RELEASE SAVEPOINT op');
-            outcomes.push({ ok: true, value });
+            outcomes.push({ ok: true, value: await item.op(tx) });
           } catch (error) {
             await client.query('ROLLBACK TO SAVEPOINT op');
             tx.state = saved;
