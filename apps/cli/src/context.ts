@@ -71,6 +71,12 @@ export class Ctx {
     return this.prompter.ask(question);
   }
 
+  /** Asks for a secret: not echoed on a terminal. */
+  askSecret(question: string): Promise<string | undefined> {
+    this.prompter ??= new Prompter(this.io.stdin ?? process.stdin, this.io.stderr);
+    return this.prompter.askSecret(question);
+  }
+
   /** Aborted by Ctrl-C / SIGTERM. */
   get signal(): AbortSignal {
     return this.io.signal ?? processSignal();

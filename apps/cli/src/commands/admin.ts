@@ -80,17 +80,17 @@ function explainAdmin(err: unknown, ctx: Ctx, server: string, accountId?: string
   if (!isOttrError(err)) return explain(err, ctx, server);
   switch (err.code) {
     case 'unauthorized':
-      return new CliError(`the server at ${server} refused the admin token`, { code: err.code, hint: "check it against the server's OTTR_ADMIN_TOKEN, then `ottr admin login`" });
+      return new CliError(`the server at ${server} refused the admin token`, { code: err.code, showCode: true, hint: "check it against the server's OTTR_ADMIN_TOKEN, then `ottr admin login`" });
     case 'forbidden':
-      return new CliError(`the admin API of ${server} is off (${err.message})`, { code: err.code, hint: 'start the server with OTTR_ADMIN_TOKEN set (at least 32 characters)' });
+      return new CliError(`the admin API of ${server} is off (${err.message})`, { code: err.code, showCode: true, hint: 'start the server with OTTR_ADMIN_TOKEN set (at least 32 characters)' });
     case 'route_not_found':
-      return new CliError(`the server at ${server} has no admin API`, { code: err.code, hint: 'upgrade the server' });
+      return new CliError(`the server at ${server} has no admin API`, { code: err.code, showCode: true, hint: 'upgrade the server' });
     case 'not_found':
-      return new CliError(`no account ${accountId ?? ''} (or it was deleted)`.replace('  ', ' '), { code: err.code, hint: 'find ids with `ottr admin accounts list`' });
+      return new CliError(`no account ${accountId ?? ''} (or it was deleted)`.replace('  ', ' '), { code: err.code, showCode: true, hint: 'find ids with `ottr admin accounts list`' });
     case 'conflict':
-      return new CliError(`that identifier already belongs to an account (${err.message})`, { code: err.code, hint: 'find it with `ottr admin accounts list --query <phone|email>`' });
+      return new CliError(`that identifier already belongs to an account (${err.message})`, { code: err.code, showCode: true, hint: 'find it with `ottr admin accounts list --query <phone|email>`' });
     case 'rate_limited':
-      return new CliError(`too many failed admin authentications from this address${err.retryAfter ? `; locked out for ${err.retryAfter} s` : ''}`, { code: err.code });
+      return new CliError(`too many failed admin authentications from this address${err.retryAfter ? `; locked out for ${err.retryAfter} s` : ''}`, { code: err.code, showCode: true });
     default:
       return explain(err, ctx, server);
   }
@@ -127,7 +127,7 @@ async function login(argv: string[], base: Base): Promise<number> {
     if (profile.session && profile.server && profile.server !== server) {
       throw new CliError(`profile '${ctx.profileName}' is signed in to ${profile.server}, not ${server}`, { code: 'wrong_server', hint: 'use another --profile for this server' });
     }
-    const token = str(values, 'admin-token') ?? ctx.env.OTTR_ADMIN_TOKEN ?? (await ctx.ask('Admin token: '));
+    const token = str(values, 'admin-token') ?? ctx.env.OTTR_ADMIN_TOKEN ?? (await ctx.askSecret('Admin token: '));
     if (!token) throw new UsageError('no admin token given', LOGIN_USAGE);
     const client = adminClient(server, token);
     await call(ctx, server, () => client.admin.adminListAccounts({ query: { limit: 1 } }));

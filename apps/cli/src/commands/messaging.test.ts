@@ -152,6 +152,18 @@ describe('ottr send, tail, chats, history', { timeout: 90_000 }, () => {
     expect((await ada.run(['send', cid])).code).toBe(2); // no text
   });
 
+  it('a +phone opens (then reuses) the direct chat with the person who signed in with it', async () => {
+    const dan = await User.create(server);
+    expect((await dan.run(['login', '--phone', '+1 (415) 555-0177', '--send-code'])).code).toBe(0);
+    await dan.run(['login', '--phone', '+14155550177', '--code', await server.codeFor('+14155550177')]);
+    const a = JSON.parse((await ada.run(['send', '+14155550177', 'hi Dan', '--json'])).stdout) as { conversationId: string; seq: number };
+    const b = JSON.parse((await ada.run(['send', '+14155550177', 'again', '--json'])).stdout) as { conversationId: string; seq: number };
+    expect(b.conversationId).toBe(a.conversationId);
+    expect(b.seq).toBe(a.seq + 1);
+    const chats = JSON.parse((await dan.run(['chats', '--json'])).stdout) as { items: { id: string; unreadCount: number; preview: string }[] };
+    expect(chats.items).toEqual([expect.objectContaining({ id: a.conversationId, unreadCount: 2, preview: 'again' })]);
+  });
+
   it('send reads the text from stdin when none is given', async () => {
     const r = await ada.run(['send', cid, '--json'], { stdin: 'from stdin\n' });
     expect(r.code).toBe(0);

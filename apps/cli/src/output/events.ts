@@ -104,17 +104,6 @@ export function statusMark(status: MessageStatus): string {
   return status === 'sent' ? '✓' : status === 'delivered' ? '✓✓' : '✓✓ read';
 }
 
-/**
- * Status of one's own message at `seq`, given the other members' pointers: read once every other
- * member read it, delivered once every other member received it (direct chats: the peer).
- */
-export function statusOf(seq: number, others: { readSeq: number; deliveredSeq: number }[]): MessageStatus {
-  if (others.length === 0) return 'sent';
-  if (others.every((o) => o.readSeq >= seq)) return 'read';
-  if (others.every((o) => o.deliveredSeq >= seq)) return 'delivered';
-  return 'sent';
-}
-
 /** The title of a conversation: its own, the peer's name for a direct chat. */
 export function conversationTitle(item: Pick<ConversationListItem, 'conversation'>, names: Names): string {
   const c = item.conversation;

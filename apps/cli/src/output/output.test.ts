@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderBar } from './progress.js';
+import { Progress, renderBar } from './progress.js';
 import { table } from './table.js';
 import { displayWidth, style, truncate } from './text.js';
 import { relativeTime } from './time.js';
@@ -60,5 +60,20 @@ describe('progress bar', () => {
   it('renders a bar with a known total, a counter without', () => {
     expect(renderBar('history', 50, 200, 8)).toBe('history [##------]  25% 50/200');
     expect(renderBar('accounts', 300, undefined)).toBe('accounts 300');
+  });
+});
+
+describe('Progress', () => {
+  it('draws on stderr only when enabled, and erases its line when done', () => {
+    let drawn = '';
+    const bar = new Progress((t) => (drawn += t), true, 'history', 10);
+    bar.update(10);
+    bar.done();
+    expect(drawn).toBe('\r\u001b[2Khistory [########################] 100% 10/10\r\u001b[2K');
+    let silent = '';
+    const off = new Progress((t) => (silent += t), false, 'history', 10);
+    off.update(5);
+    off.done();
+    expect(silent).toBe('');
   });
 });
