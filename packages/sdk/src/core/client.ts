@@ -165,7 +165,7 @@ export class OttrClient {
       outbox,
       me,
       emit,
-      onReceived: (cid) => this.deliveredLater(cid),
+      onReceived: (cid) => this.#deliveredLater(cid),
       reorderWindowMs: options.reorderWindowMs ?? 300,
       messagesPerConversation: options.messagesPerConversation ?? DEFAULT_MESSAGES_PER_CONVERSATION,
     });
@@ -176,10 +176,10 @@ export class OttrClient {
       {
         accessToken: () => sessions.accessToken(),
         refresh: (stale) => sessions.refresh(stale),
-        onReady: (ready) => this.onReady(ready),
-        onLive: () => this.onLive(),
-        onFrame: (frame) => this.onFrame(frame),
-        onState: (change) => this.onState(change),
+        onReady: (ready) => this.#onReady(ready),
+        onLive: () => this.#onLive(),
+        onFrame: (frame) => this.#onFrame(frame),
+        onState: (change) => this.#onState(change),
       },
     );
     const given = options.session ? toSaved(options.session) : null;
@@ -211,8 +211,8 @@ export class OttrClient {
       emit,
       report,
       newClientMsgId: () => `${platform.now().toString(36)}-${(++seq).toString(36)}-${Math.floor(platform.random() * 2 ** 48).toString(36)}`,
-      sendRead: (cid, s) => this.sendRead(cid, s),
-      wipe: () => this.wipe(store),
+      sendRead: (cid, s) => this.#sendRead(cid, s),
+      wipe: () => this.#wipe(store),
       typing: undefined as unknown as TypingApi,
     };
     this.core = core;
@@ -330,7 +330,7 @@ export class OttrClient {
 
   // ---- connection hooks ---------------------------------------------------------------------
 
-  private async onReady(ready: ReadyFrame): Promise<void> {
+  async #onReady(ready: ReadyFrame): Promise<void> {
     const { sessions, timeline, sync, conn } = this.core;
     await this.core.loaded;
     sessions.noteServerTime(ready.serverTime);
@@ -345,11 +345,11 @@ export class OttrClient {
     // `delivered` frames go out once live.
   }
 
-  private onLive(): void {
+  #onLive(): void {
     const { outbox, conn } = this.core;
     outbox.flush(conn);
-    for (const [cid, seq] of this.readsDue) void this.sendRead(cid, seq);
-    this.deliveredLater();
+    for (const [cid, seq] of this.readsDue) void this.#sendRead(cid, seq);
+    this.#deliveredLater();
     this.presence.resubscribe();
     if (this.firstSync) {
       this.firstSync = false;
@@ -358,7 +358,7 @@ export class OttrClient {
     }
   }
 
-  private onFrame(frame: ServerFrame): void {
+  #onFrame(frame: ServerFrame): void {
     const { timeline, report } = this.core;
     switch (frame.type) {
       case 'event':
@@ -386,7 +386,7 @@ export class OttrClient {
     }
   }
 
-  private onState(change: StateChange): void {
+  #onState(change: StateChange): void {
     if (change.state === 'closed-by-server' && change.closeCode !== undefined) {
       const reason =
         change.closeCode === CLOSE.sessionRevoked ? 'revoked' : change.closeCode === CLOSE.accountDeleted ? 'account-deleted' : change.closeCode === 4204 ? 'suspended' : null;
@@ -402,19 +402,19 @@ export class OttrClient {
 
   // ---- pointers -----------------------------------------------------------------------------
 
-  private deliveredLater(cid?: ConversationId): void {
+  #deliveredLater(cid?: ConversationId): void {
     if (this.core.options.autoDelivered === false) return;
     if (cid) this.deliveredDue.add(cid);
     if (this.deliveredTimer || !this.core.live() || this.deliveredDue.size === 0) return;
     this.deliveredTimer = {
       handle: this.core.platform.setTimeout(() => {
         this.deliveredTimer = null;
-        this.flushDelivered();
+        this.#flushDelivered();
       }, DELIVERED_DELAY_MS),
     };
   }
 
-  private flushDelivered(): void {
+  #flushDelivered(): void {
     const { timeline, conn } = this.core;
     if (!this.core.live()) return;
     for (const cid of [...this.deliveredDue]) {
@@ -431,7 +431,7 @@ export class OttrClient {
     }
   }
 
-  private async sendRead(cid: ConversationId, seq: number): Promise<void> {
+  async #sendRead(cid: ConversationId, seq: number): Promise<void> {
     const { conn, rest } = this.core;
     this.readsDue.set(cid, Math.max(seq, this.readsDue.get(cid) ?? 0));
     const send = this.readsDue.get(cid)!;
@@ -446,7 +446,7 @@ export class OttrClient {
     }
   }
 
-  private async wipe(store: SdkStore): Promise<void> {
+  async #wipe(store: SdkStore): Promise<void> {
     this.disconnect();
     await this.core.timeline.idle().catch(() => undefined);
     await this.core.timeline.reset();

@@ -56,28 +56,28 @@ export class ConversationsApi {
 
   /** One conversation from the server (cached too). */
   async get(conversationId: ConversationId): Promise<ConversationListItem> {
-    return this.merged(await this.core.rest.request('getConversation', { params: { conversationId } }));
+    return this.#merged(await this.core.rest.request('getConversation', { params: { conversationId } }));
   }
 
   /** The direct chat with an account (by id, phone or email): the existing one, or a new one. */
   async openDirect(peer: AccountId | Identifier): Promise<ConversationListItem> {
-    const id = typeof peer === 'string' ? peer : (await this.findAccount(peer));
-    return this.merged(await this.core.rest.request('createConversation', { body: { kind: 'direct', peer: id } }));
+    const id = typeof peer === 'string' ? peer : (await this.#findAccount(peer));
+    return this.#merged(await this.core.rest.request('createConversation', { body: { kind: 'direct', peer: id } }));
   }
 
   /** Creates a group you own. */
   async createGroup(group: NewGroup): Promise<ConversationListItem> {
-    return this.merged(await this.core.rest.request('createConversation', { body: { kind: 'group', ...group } }));
+    return this.#merged(await this.core.rest.request('createConversation', { body: { kind: 'group', ...group } }));
   }
 
   /** Creates a channel you own (admins post; anyone with the id may join). */
   async createChannel(channel: NewGroup): Promise<ConversationListItem> {
-    return this.merged(await this.core.rest.request('createConversation', { body: { kind: 'channel', ...channel } }));
+    return this.#merged(await this.core.rest.request('createConversation', { body: { kind: 'channel', ...channel } }));
   }
 
   /** Changes title or description (admins). */
   async update(conversationId: ConversationId, patch: { title?: string; description?: string }): Promise<ConversationListItem> {
-    return this.merged(await this.core.rest.request('updateConversation', { params: { conversationId }, body: patch }));
+    return this.#merged(await this.core.rest.request('updateConversation', { params: { conversationId }, body: patch }));
   }
 
   /** Every member (all pages; channels: admins only); cached and kept current. */
@@ -126,7 +126,7 @@ export class ConversationsApi {
 
   /** Subscribes to a channel. */
   async join(conversationId: ConversationId): Promise<ConversationListItem> {
-    return this.merged(await this.core.rest.request('joinChannel', { params: { conversationId } }));
+    return this.#merged(await this.core.rest.request('joinChannel', { params: { conversationId } }));
   }
 
   /** Mutes notifications until a time (ms epoch; default: for good). */
@@ -150,15 +150,15 @@ export class ConversationsApi {
 
   /** Your own settings of a conversation: muteUntil, archived, pinned. */
   async updateMembership(conversationId: ConversationId, patch: MembershipPatch): Promise<ConversationListItem> {
-    return this.merged(await this.core.rest.request('updateMembership', { params: { conversationId }, body: patch }));
+    return this.#merged(await this.core.rest.request('updateMembership', { params: { conversationId }, body: patch }));
   }
 
-  private async merged(item: ConversationListItem): Promise<ConversationListItem> {
+  async #merged(item: ConversationListItem): Promise<ConversationListItem> {
     await this.core.timeline.mergeView(item);
     return this.core.timeline.record(item.conversation.id)?.item ?? item;
   }
 
-  private async findAccount(identifier: Identifier): Promise<AccountId> {
+  async #findAccount(identifier: Identifier): Promise<AccountId> {
     const { matches } = await this.core.rest.request('lookup', { body: 'phone' in identifier ? { phones: [identifier.phone] } : { emails: [identifier.email] } });
     const hit = matches[0];
     if (!hit) throw new OttrError('not_found', `No account for ${'phone' in identifier ? identifier.phone : identifier.email}`);

@@ -55,7 +55,7 @@ export class MessagesApi {
    * `delivered`, `read`, or `failed`). A string is sent as text.
    */
   send(conversationId: ConversationId, content: Content | string, opts: SendOptions = {}): LocalMessage {
-    return this.enqueue({ conversationId, content: asContent(content), ...(opts.replyTo ? { replyTo: opts.replyTo } : {}) }, opts.clientMsgId);
+    return this.#enqueue({ conversationId, content: asContent(content), ...(opts.replyTo ? { replyTo: opts.replyTo } : {}) }, opts.clientMsgId);
   }
 
   /** Replies to a message (in its conversation). */
@@ -66,8 +66,8 @@ export class MessagesApi {
 
   /** Forwards a message you can read to another conversation (the server copies its content). */
   forward(messageId: MessageId, toConversationId: ConversationId, opts: Pick<SendOptions, 'clientMsgId'> = {}): LocalMessage {
-    const original = this.findCached(messageId);
-    return this.enqueue({ conversationId: toConversationId, content: original?.content ?? null, forwardOf: messageId }, opts.clientMsgId);
+    const original = this.#findCached(messageId);
+    return this.#enqueue({ conversationId: toConversationId, content: original?.content ?? null, forwardOf: messageId }, opts.clientMsgId);
   }
 
   /** Sends a failed message again (same clientMsgId). */
@@ -110,7 +110,7 @@ export class MessagesApi {
     const event = this.core.live()
       ? (await this.core.conn.request({ type: 'edit', messageId, content: c })).event
       : (await this.core.rest.request('editMessage', { params: { messageId }, body: { content: c } })).event;
-    return (await this.applied(event)) as EditEvent;
+    return (await this.#applied(event)) as EditEvent;
   }
 
   /** Deletes a message for everyone (yours; admins: any in groups and channels). */
@@ -118,7 +118,7 @@ export class MessagesApi {
     const event = this.core.live()
       ? (await this.core.conn.request({ type: 'delete', messageId })).event
       : (await this.core.rest.request('deleteMessage', { params: { messageId } })).event;
-    return (await this.applied(event)) as DeleteEvent;
+    return (await this.#applied(event)) as DeleteEvent;
   }
 
   /** Adds your reaction (one per emoji; repeating returns the first). */
@@ -126,7 +126,7 @@ export class MessagesApi {
     const event = this.core.live()
       ? (await this.core.conn.request({ type: 'react', messageId, emoji })).event
       : (await this.core.rest.request('addReaction', { params: { messageId, emoji } })).event;
-    return (await this.applied(event)) as ReactionEvent;
+    return (await this.#applied(event)) as ReactionEvent;
   }
 
   /** Takes your reaction back. */
@@ -134,7 +134,7 @@ export class MessagesApi {
     const event = this.core.live()
       ? (await this.core.conn.request({ type: 'react', messageId, emoji, remove: true })).event
       : (await this.core.rest.request('removeReaction', { params: { messageId, emoji } })).event;
-    return (await this.applied(event)) as ReactionEvent;
+    return (await this.#applied(event)) as ReactionEvent;
   }
 
   /**
@@ -178,7 +178,7 @@ export class MessagesApi {
     return this.core.rest.request('search', { query: { q, ...opts } });
   }
 
-  private enqueue(fields: Pick<OutboxItem, 'conversationId' | 'content'> & Partial<Pick<OutboxItem, 'replyTo' | 'forwardOf'>>, clientMsgId?: string): LocalMessage {
+  #enqueue(fields: Pick<OutboxItem, 'conversationId' | 'content'> & Partial<Pick<OutboxItem, 'replyTo' | 'forwardOf'>>, clientMsgId?: string): LocalMessage {
     const item: OutboxItem = {
       ...fields,
       clientMsgId: clientMsgId ?? this.core.newClientMsgId(),
@@ -195,7 +195,7 @@ export class MessagesApi {
     return message;
   }
 
-  private findCached(messageId: MessageId): LocalMessage | undefined {
+  #findCached(messageId: MessageId): LocalMessage | undefined {
     for (const rec of this.core.timeline.allRecords()) {
       const m = this.core.timeline.messagesOf(rec.item.conversation.id).find((x) => x.id === messageId);
       if (m) return m;
@@ -203,7 +203,7 @@ export class MessagesApi {
     return undefined;
   }
 
-  private async applied(event: ConversationEvent): Promise<ConversationEvent> {
+  async #applied(event: ConversationEvent): Promise<ConversationEvent> {
     await this.core.timeline.ingest(event.conversationId, [event], 'send');
     return event;
   }

@@ -20,13 +20,13 @@ export class TypingApi {
     const now = this.core.platform.now();
     const last = this.lastSent.get(conversationId);
     if (last !== undefined && now - last < (this.core.options.typingIntervalMs ?? DEFAULT_INTERVAL_MS)) return;
-    if (this.frame(conversationId, 'typing')) this.lastSent.set(conversationId, now);
+    if (this.#frame(conversationId, 'typing')) this.lastSent.set(conversationId, now);
   }
 
   /** The user stopped typing (sent only if `typing` was). */
   stop(conversationId: ConversationId): void {
     if (!this.lastSent.delete(conversationId)) return;
-    this.frame(conversationId, 'stopped');
+    this.#frame(conversationId, 'stopped');
   }
 
   /** Accounts typing in a conversation now. */
@@ -64,7 +64,7 @@ export class TypingApi {
     this.lastSent.clear();
   }
 
-  private frame(conversationId: ConversationId, state: 'typing' | 'stopped'): boolean {
+  #frame(conversationId: ConversationId, state: 'typing' | 'stopped'): boolean {
     if (!this.core.live()) return false;
     try {
       this.core.conn.send({ type: 'typing', conversationId, state });
