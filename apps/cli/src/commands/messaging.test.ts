@@ -177,10 +177,17 @@ describe('ottr group', { timeout: 90_000 }, () => {
   it('create with members by email and id, add, remove; the members see it', async () => {
     const cy = await User.create(server);
     await cy.login('cy2@example.com');
+    const tail = ben.start(['tail', '--json']);
+    await tail.waitStderr('live');
     const created = await ada.run(['group', 'create', 'Climbing', 'ben@example.com', '--json']);
     expect(created.code).toBe(0);
     const group = JSON.parse(created.stdout) as { id: string; title: string; members: string[] };
     expect(group).toEqual({ id: expect.stringMatching(/^cnv_/), title: 'Climbing', members: [adaId, benId] });
+    // Ben's running tail learns of the new group and shows it from its first event.
+    const inGroup = (l: string) => (JSON.parse(l) as JsonEvent).event?.conversationId === group.id;
+    expect(JSON.parse(await tail.nextLine(inGroup))).toMatchObject({ type: 'event', event: { seq: 1, type: 'conversation_created' } });
+    expect(JSON.parse(await tail.nextLine(inGroup))).toMatchObject({ type: 'event', event: { seq: 2, type: 'member_added', accountId: benId } });
+    tail.child.kill('SIGINT');
 
     const added = await ada.run(['group', 'add', group.id, 'cy2@example.com']);
     expect(added.code).toBe(0);

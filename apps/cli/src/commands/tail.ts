@@ -46,7 +46,9 @@ export async function tailCommand(argv: string[], base: Base): Promise<number> {
   const wanted = (cid: ConversationId) => only === undefined || cid === only;
   const offs = [
     client.on('event', ({ event, source }) => {
-      if ((source === 'live' || source === 'sync') && wanted(event.conversationId)) printer.push({ type: 'event', source, event });
+      // Everything new to this device: live, caught up by sync, or fetched to fill a gap
+      // ('history'). ('send' would be this client's own writes; tail writes nothing.)
+      if (source !== 'send' && wanted(event.conversationId)) printer.push({ type: 'event', source, event });
     }),
     client.on('receipt', (n) => {
       if (wanted(n.conversationId)) printer.push({ type: 'receipt', ...n });
