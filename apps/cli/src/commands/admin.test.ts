@@ -18,7 +18,7 @@ let admin: User;
 beforeAll(async () => {
   server = await startServer();
   admin = await User.create(server);
-});
+}, 90_000);
 afterAll(cleanup);
 
 describe('ottr admin', { timeout: 90_000 }, () => {

@@ -6,7 +6,7 @@ import { cleanup, startServer, User, type TestServer } from '../test-support/har
 let server: TestServer;
 beforeAll(async () => {
   server = await startServer();
-});
+}, 90_000);
 afterAll(cleanup);
 
 describe('ottr login / whoami / logout', { timeout: 90_000 }, () => {

@@ -22,7 +22,7 @@ beforeAll(async () => {
   await Promise.all([ada.login('ada@example.com'), ben.login('ben@example.com')]);
   adaId = (JSON.parse((await ada.run(['whoami', '--json'])).stdout) as { accountId: string }).accountId;
   benId = (JSON.parse((await ben.run(['whoami', '--json'])).stdout) as { accountId: string }).accountId;
-});
+}, 90_000);
 afterAll(cleanup);
 
 describe('ottr send, tail, chats, history', { timeout: 90_000 }, () => {

@@ -13,7 +13,7 @@ beforeAll(async () => {
   server = await startServer(ENV);
   [ada, ben] = await Promise.all([User.create(server), User.create(server)]);
   await Promise.all([ada.login('ada@example.com'), ben.login('ben@example.com')]);
-});
+}, 90_000);
 afterAll(cleanup);
 
 const stored = async (u: User) =>
