@@ -145,6 +145,7 @@ export class OttrClient {
     const rest = new RestClient(baseUrl, platform, {
       accessToken: () => sessions.accessToken(),
       refresh: (stale) => sessions.refresh(stale),
+      sessionEnded: (error) => sessions.markEnded(error),
     });
     const me = (): AccountId => {
       const s = sessions.current;
@@ -389,12 +390,8 @@ export class OttrClient {
   #onState(change: StateChange): void {
     if (change.state === 'closed-by-server' && change.closeCode !== undefined) {
       const reason =
-        change.closeCode === CLOSE.sessionRevoked ? 'revoked' : change.closeCode === CLOSE.accountDeleted ? 'account-deleted' : change.closeCode === 4204 ? 'suspended' : null;
-      if (reason) {
-        const error = new OttrError(endCode(change.closeCode), change.reason);
-        this.core.sessions.end(error);
-        this.core.emit('session', { type: 'ended', reason, error, closeCode: change.closeCode });
-      }
+        change.closeCode === CLOSE.sessionRevoked ? 'revoked' : change.closeCode === CLOSE.accountDeleted ? 'account-deleted' : change.closeCode === CLOSE.accountSuspended ? 'suspended' : null;
+      if (reason) this.core.sessions.markEnded(new OttrError(endCode(change.closeCode), change.reason), reason, change.closeCode);
     }
     if (change.state !== 'live') this.core.typing.stopAll(false);
     this.core.emit('state', change);
@@ -471,8 +468,9 @@ function toSaved(s: SessionInput): SavedSession {
   };
 }
 
-function endCode(closeCode: number | undefined): 'session_revoked' | 'forbidden' | 'unauthorized' {
+function endCode(closeCode: number | undefined): 'session_revoked' | 'account_suspended' | 'forbidden' | 'unauthorized' {
   if (closeCode === CLOSE.sessionRevoked) return 'session_revoked';
-  if (closeCode === CLOSE.accountDeleted || closeCode === 4204 || closeCode === CLOSE.replaced || closeCode === CLOSE.protocolUnsupported) return 'forbidden';
+  if (closeCode === CLOSE.accountSuspended) return 'account_suspended';
+  if (closeCode === CLOSE.accountDeleted || closeCode === CLOSE.replaced || closeCode === CLOSE.protocolUnsupported) return 'forbidden';
   return 'unauthorized';
 }

@@ -99,7 +99,7 @@ function closeCodeForAuthError(code: string): number {
     case 'session_revoked':
       return CLOSE.sessionRevoked;
     case 'account_suspended':
-      return 4204;
+      return CLOSE.accountSuspended;
     case 'rate_limited':
       return CLOSE.rateLimited;
     case 'internal':

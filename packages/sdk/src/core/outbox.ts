@@ -167,8 +167,10 @@ export class Outbox {
           this.hooks.onStatus(item, 'pending');
           this.hooks.onSent(item, event as MessageEvent);
         } catch (err) {
-          if (!(err instanceof OttrError) || err.status === 0) return; // the connection went: resend after the reconnect
-          if (err.retryable) {
+          // The connection went: the item is resent (same clientMsgId) once live again.
+          if (!(err instanceof OttrError) || err.code === 'disconnected' || err.code === 'stopped') return;
+          // No answer in time, or a refusal that may pass: the same send again after a pause (idempotent).
+          if (err.retryable || err.code === 'timeout') {
             await this.pause(RETRY_PAUSE_MS[Math.min(failures++, RETRY_PAUSE_MS.length - 1)]!);
             continue;
           }

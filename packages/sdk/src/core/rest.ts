@@ -1,5 +1,5 @@
 import { ROUTES, type RouteId, type RouteInput, type RouteOutput, type RouteSpec } from '@ottr/protocol';
-import { OttrError } from './errors.js';
+import { OttrError, endsSession } from './errors.js';
 import type { Platform } from './platform.js';
 
 type In<K extends RouteId> = RouteInput<K>;
@@ -38,6 +38,8 @@ export interface RequestOptions {
 export interface RestAuth {
   accessToken(): Promise<string>;
   refresh(staleAccessToken: string): Promise<void>;
+  /** A request with the session was answered session_revoked, unauthorized or account_suspended. */
+  sessionEnded?(error: OttrError): void;
 }
 
 /** Fills `{name}` path parameters (percent-encoded). */
@@ -116,6 +118,7 @@ export class RestClient {
         token = await this.auth.accessToken();
         continue;
       }
+      if (needsSession && endsSession(withRetry)) this.auth?.sessionEnded?.(withRetry);
       throw withRetry;
     }
   }

@@ -13,18 +13,21 @@ export interface SavedSession {
   refreshToken: string;
 }
 
+/** Why the server ended a session. */
+export type SessionEndReason = 'revoked' | 'account-deleted' | 'suspended' | 'unauthorized';
+
 /** Changes of the session, emitted as the client's `session` event. */
 export type SessionEvent =
   | { type: 'signed-in'; accountId: AccountId; deviceId: DeviceId }
   /** The tokens were rotated (and saved before use). */
   | { type: 'refreshed' }
-  /** The server ended this session: sign in again. */
-  | { type: 'ended'; reason: 'revoked' | 'account-deleted' | 'suspended' | 'unauthorized'; error?: OttrError; closeCode?: number }
+  /** The server ended this session (once per session): sign in again. */
+  | { type: 'ended'; reason: SessionEndReason; error?: OttrError; closeCode?: number }
   /** `signOut()` finished. */
   | { type: 'signed-out' };
 
 /** The session reason of an error that ends a session. */
-export function endReason(code: string): 'revoked' | 'suspended' | 'unauthorized' {
+export function endReason(code: string): SessionEndReason {
   return code === 'account_suspended' ? 'suspended' : code === 'unauthorized' ? 'unauthorized' : 'revoked';
 }
 
@@ -88,9 +91,14 @@ export class SessionManager {
     await this.deps.store.write([[KEYS.session, undefined]]);
   }
 
-  /** Marks the session as ended by the server (a 42xx close). */
-  end(error: OttrError): void {
+  /**
+   * The server ended the session (a 42xx close, a refresh or a request answered session_revoked,
+   * unauthorized or account_suspended): every later use fails with `error`; announced once.
+   */
+  markEnded(error: OttrError, reason: SessionEndReason = endReason(error.code), closeCode?: number): void {
+    if (this.ended || !this.session) return;
     this.ended = error;
+    this.deps.onEvent({ type: 'ended', reason, error, ...(closeCode !== undefined ? { closeCode } : {}) });
   }
 
   noteServerTime(serverTime: number): void {
@@ -131,10 +139,7 @@ export class SessionManager {
         this.session = next;
         this.deps.onEvent({ type: 'refreshed' });
       } catch (err) {
-        if (err instanceof OttrError && endsSession(err) && this.session === s) {
-          this.ended = err;
-          this.deps.onEvent({ type: 'ended', reason: endReason(err.code), error: err });
-        }
+        if (err instanceof OttrError && endsSession(err) && this.session === s) this.markEnded(err);
         throw err;
       }
     };
