@@ -43,6 +43,7 @@ export function browserPlatform(overrides: Partial<Platform> = {}): Platform {
 
 /** Options of the browser `createClient`: the core's, with the platform optional and a database name. */
 export interface BrowserClientOptions extends Omit<ClientOptions, 'platform'> {
+  /** Parts of the platform to replace (default: `browserPlatform()`). */
   platform?: Partial<Platform>;
   /** Keep the client's data in this IndexedDB database, unless `store` is given. Default: in memory. */
   databaseName?: string;

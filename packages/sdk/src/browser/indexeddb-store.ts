@@ -22,11 +22,13 @@ export class IndexedDbStore implements SdkStore {
     private readonly factory: IDBFactory = indexedDB,
   ) {}
 
+  /** The value under `key` (a copy), or undefined. */
   async get(key: string): Promise<unknown> {
     const db = await this.open();
     return done(db.transaction(OBJECT_STORE, 'readonly').objectStore(OBJECT_STORE).get(key));
   }
 
+  /** Applies every entry in one read-write transaction; resolves when it has committed. */
   async write(entries: ReadonlyArray<readonly [string, unknown]>): Promise<void> {
     const db = await this.open();
     const tx = db.transaction(OBJECT_STORE, 'readwrite', { durability: 'strict' });
@@ -42,6 +44,7 @@ export class IndexedDbStore implements SdkStore {
     });
   }
 
+  /** Every key that starts with `prefix`. */
   async keys(prefix: string): Promise<string[]> {
     const db = await this.open();
     const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);
@@ -49,6 +52,7 @@ export class IndexedDbStore implements SdkStore {
     return keys.map(String);
   }
 
+  /** Closes the database connection (it reopens on the next call). */
   async close(): Promise<void> {
     if (this.db) (await this.db).close();
     this.db = null;

@@ -6,6 +6,7 @@ export interface BackoffOptions {
   maxMs?: number;
 }
 
+/** The protocol's suggestion: 0.5 s doubling to 30 s. */
 export const DEFAULT_BACKOFF = { baseMs: 500, maxMs: 30_000 } as const;
 
 /**
@@ -43,6 +44,7 @@ export class Backoff {
     return delay;
   }
 
+  /** Starts from the base again (the connection has been stable). */
   reset(): void {
     this.attempts = 0;
   }

@@ -28,10 +28,13 @@ import { Timeline } from './timeline.js';
 
 /** A session to start from: what `/v1/auth/verify` answered (extra fields are ignored). */
 export interface SessionInput {
+  /** acc_… */
   accountId: string;
+  /** dev_… */
   deviceId: string;
   accessToken: string;
   refreshToken: string;
+  /** When the access token expires (ms, server clock). Unknown: refreshed when the server says it expired. */
   accessTokenExpiresAt?: number;
 }
 
@@ -305,6 +308,7 @@ export class OttrClient {
     return this.emitter.once(event, listener);
   }
 
+  /** Removes a listener added with `on`. */
   off<K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents[K]>): void {
     this.emitter.off(event, listener);
   }

@@ -23,7 +23,9 @@ export type ConnectionState = 'idle' | 'connecting' | 'authenticating' | 'syncin
 
 /** One transition of the connection state machine. */
 export interface StateChange {
+  /** The new state. */
   state: ConnectionState;
+  /** The state before. */
   previous: ConnectionState;
   /** The close code that ended the last socket: the server's, 1006 when the connection was lost, 4002 when a heartbeat went unanswered, 4003 when connecting took too long. */
   closeCode?: number;
@@ -142,6 +144,7 @@ export class Connection {
     this.backoff = new Backoff(options.backoff ?? {}, () => platform.random());
   }
 
+  /** The current state. */
   get state(): ConnectionState {
     return this.currentState;
   }

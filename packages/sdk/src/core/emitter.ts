@@ -37,6 +37,7 @@ export class Emitter<E extends object> {
     return (this.listeners.get(event)?.size ?? 0) > 0;
   }
 
+  /** Calls every listener of `event` with `payload`. */
   emit<K extends keyof E>(event: K, payload: E[K]): void {
     const set = this.listeners.get(event);
     if (!set) return;

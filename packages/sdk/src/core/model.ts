@@ -20,6 +20,7 @@ export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed'
 
 /** A message as the client shows it: its current state (edits, deletes and reactions applied). */
 export interface LocalMessage {
+  /** The conversation it belongs to. */
   conversationId: ConversationId;
   /** Chosen by the sending device; identifies a pending message before it has an id. */
   clientMsgId: string;
@@ -27,17 +28,23 @@ export interface LocalMessage {
   id: MessageId | null;
   /** Position in the conversation; null while pending or failed. */
   seq: number | null;
+  /** The author. */
   sender: AccountId;
   /** Server time once sent; the local time it was written while pending. */
   at: number;
   /** Null once deleted for everyone (and, for a pending forward, until the server copies it). */
   content: Content | null;
+  /** The message this one answers (seq once sent). */
   replyTo?: { messageId: MessageId; seq?: number };
+  /** A forwarded copy: the original and its author. */
   forwarded?: { messageId: MessageId; senderId?: AccountId };
   /** A pending forward: the message whose content the server will copy. */
   forwardOf?: MessageId;
+  /** Set once edited (ms, server time). */
   editedAt?: number;
+  /** Set once deleted for everyone. */
   deletedAt?: number;
+  /** Reactions by emoji: count and (up to 50) accounts. */
   reactions: ReactionSummary[];
   /** Status of your own messages (any of your devices); null for other people's. */
   status: MessageStatus | null;
@@ -62,6 +69,7 @@ export interface ConversationRecord {
 /** Most messages kept per conversation. */
 export const DEFAULT_MESSAGES_PER_CONVERSATION = 500;
 
+/** A deep copy of plain JSON data. */
 export function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }

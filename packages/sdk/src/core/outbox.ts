@@ -7,18 +7,24 @@ import { KEYS, type SdkStore } from './store.js';
 
 /** A message written on this device that the timeline does not hold yet. */
 export interface OutboxItem {
+  /** The message's id on this device (resent with it until the server answers). */
   clientMsgId: string;
   conversationId: ConversationId;
+  /** Your account. */
   sender: AccountId;
   /** Null for a forward (the server copies the content). */
   content: Content | null;
+  /** Forward of this message (the server copies its content). */
   forwardOf?: MessageId;
+  /** Reply to this message. */
   replyTo?: MessageId;
   /** Local time it was written. */
   createdAt: number;
   /** `sent`: the server stored it (the event is known) but the timeline has not applied it yet. */
   status: Extract<MessageStatus, 'pending' | 'sent' | 'failed'>;
+  /** Why it failed. */
   error?: { code: string; message: string };
+  /** The server's event once sent (not saved). */
   event?: MessageEvent;
 }
 
@@ -87,10 +93,12 @@ export class Outbox {
     return this.items;
   }
 
+  /** The item with this clientMsgId. */
   get(clientMsgId: string): OutboxItem | undefined {
     return this.items.find((i) => i.clientMsgId === clientMsgId);
   }
 
+  /** Appends an item and saves the outbox. */
   add(item: OutboxItem): void {
     this.items.push(item);
     if (this.loaded) this.save();

@@ -28,8 +28,11 @@ export type WebSocketFactory = (url: string) => WebSocketLike;
 
 /** The part of a `fetch` response the SDK reads. */
 export interface FetchResponseLike {
+  /** HTTP status. */
   readonly status: number;
+  /** Response headers (the SDK reads retry-after). */
   readonly headers: { get(name: string): string | null };
+  /** The body as text. */
   text(): Promise<string>;
 }
 

@@ -5,11 +5,15 @@ import { KEYS, type SdkStore } from './store.js';
 
 /** What a client needs to act as a signed-in device; saved in the store. */
 export interface SavedSession {
+  /** The signed-in account. */
   accountId: AccountId;
+  /** This device. */
   deviceId: DeviceId;
+  /** Bearer token of REST calls and the WebSocket `auth`. */
   accessToken: string;
   /** When the access token expires (ms, server clock); unknown: refreshed when the server says so. */
   accessTokenExpiresAt?: number;
+  /** Exchanged for new tokens; rotated on every refresh. */
   refreshToken: string;
 }
 

@@ -35,11 +35,13 @@ export const KEYS = {
 export class MemoryStore implements SdkStore {
   private readonly data = new Map<string, string>();
 
+  /** The value under `key` (a copy), or undefined. */
   async get(key: string): Promise<unknown> {
     const raw = this.data.get(key);
     return raw === undefined ? undefined : (JSON.parse(raw) as unknown);
   }
 
+  /** Applies every entry (undefined deletes). */
   async write(entries: ReadonlyArray<readonly [string, unknown]>): Promise<void> {
     const encoded = entries.map(([k, v]) => [k, v === undefined ? undefined : JSON.stringify(v)] as const);
     for (const [k, v] of encoded) {
@@ -48,6 +50,7 @@ export class MemoryStore implements SdkStore {
     }
   }
 
+  /** Every key that starts with `prefix`. */
   async keys(prefix: string): Promise<string[]> {
     return [...this.data.keys()].filter((k) => k.startsWith(prefix));
   }

@@ -22,11 +22,13 @@ export class FileStore implements SdkStore {
   /** `file`: where to keep the data, e.g. `~/.config/mybot/ottr.json` (directories are created). */
   constructor(readonly file: string) {}
 
+  /** The value under `key` (a copy), or undefined. */
   async get(key: string): Promise<unknown> {
     const raw = (await this.map()).get(key);
     return raw === undefined ? undefined : (JSON.parse(raw) as unknown);
   }
 
+  /** Applies every entry; resolves once the file holding them is durable. */
   async write(entries: ReadonlyArray<readonly [string, unknown]>): Promise<void> {
     const data = await this.map();
     const encoded = entries.map(([k, v]) => [k, v === undefined ? undefined : JSON.stringify(v)] as const);
@@ -40,6 +42,7 @@ export class FileStore implements SdkStore {
     });
   }
 
+  /** Every key that starts with `prefix`. */
   async keys(prefix: string): Promise<string[]> {
     return [...(await this.map()).keys()].filter((k) => k.startsWith(prefix));
   }

@@ -7,8 +7,11 @@ import { KEYS, clearClientData } from '../store.js';
 
 /** Where a sign-in code went. */
 export interface CodeSent {
+  /** The normalised identifier (E.164 phone number or lower-cased email). */
   identifier: string;
+  /** How the code travels. */
   channel: 'sms' | 'email';
+  /** When the code stops working (ms, server clock). */
   expiresAt: number;
 }
 
@@ -139,14 +142,17 @@ export class DevicesApi {
 export class BlocksApi {
   constructor(private readonly core: ClientCore) {}
 
+  /** The accounts you blocked. */
   async list(): Promise<AccountId[]> {
     return (await this.core.rest.request('listBlocks')).items;
   }
 
+  /** Blocks an account. */
   block(accountId: AccountId): Promise<void> {
     return this.core.rest.request('block', { params: { accountId } });
   }
 
+  /** Unblocks an account. */
   unblock(accountId: AccountId): Promise<void> {
     return this.core.rest.request('unblock', { params: { accountId } });
   }

@@ -15,7 +15,9 @@ export const MUTE_FOREVER = 253_402_300_799_999;
 
 /** Options of a new group or channel. */
 export interface NewGroup {
+  /** 1–128 characters. */
   title: string;
+  /** Up to 2048 characters. */
   description?: string;
   /** Accounts to add at once (up to 200). */
   members?: AccountId[];
@@ -134,6 +136,7 @@ export class ConversationsApi {
     return this.updateMembership(conversationId, { muteUntil: until });
   }
 
+  /** Ends a mute. */
   unmute(conversationId: ConversationId): Promise<ConversationListItem> {
     return this.updateMembership(conversationId, { muteUntil: null });
   }

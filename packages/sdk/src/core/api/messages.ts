@@ -34,7 +34,9 @@ export interface HistoryPage {
 
 /** A search hit. */
 export interface SearchHit {
+  /** The matching message. */
   event: ConversationEvent;
+  /** The text around the match. */
   snippet: string;
 }
 
