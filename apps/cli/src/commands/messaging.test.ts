@@ -1,3 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ConversationId, EventId } from '@ottr/protocol';
+import { createClient, type SessionInput } from '@ottr/sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, startServer, User, type TestServer } from '../test-support/harness.js';
 
@@ -69,10 +73,10 @@ describe('ottr send, tail, chats, history', { timeout: 90_000 }, () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ type: 'event', event: { type: 'conversation_created', seq: 1 } });
   });
 
-  it('tail prints receipts and reconnects after the server restarts… (human output, read marks)', async () => {
+  it('tail prints read receipts (human output); history shows ✓✓ read', async () => {
     const tail = ada.start(['tail', cid]);
     await tail.waitStderr('live');
-    // Ben reads: mark read through the REST API of the SDK is not a CLI command; history shows it.
+    // Ben reads (marking read is not a CLI command: straight through the REST API).
     const benSession = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(`${ben.configDir}/profiles/default.json`, 'utf8'))) as { session: { accessToken: string } };
     const res = await fetch(`${server.url}/v1/conversations/${cid}/read`, {
       method: 'POST',
@@ -127,6 +131,39 @@ describe('ottr send, tail, chats, history', { timeout: 90_000 }, () => {
   it('history --all pages from the start', async () => {
     const r = JSON.parse((await ada.run(['history', cid, '--all', '--json'])).stdout) as { events: { seq: number }[] };
     expect(r.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('tail shows typing, edits, reactions and deletes; history folds them into the messages', async () => {
+    // Ben's second device is an SDK client (the CLI has no edit or react commands).
+    await ben.login('ben@example.com', ['--profile', 'phone']);
+    const { session } = JSON.parse(await readFile(path.join(ben.configDir, 'profiles', 'phone.json'), 'utf8')) as { session: SessionInput };
+    const phone = createClient({ baseUrl: server.url, session });
+    const tail = ada.start(['tail', cid, '--json']);
+    await tail.waitStderr('live');
+    try {
+      await phone.connect();
+      phone.typing.start(cid as ConversationId);
+      expect(JSON.parse(await tail.nextLine((l) => l.includes('"typing"')))).toEqual({ type: 'typing', conversationId: cid, accountId: benId, state: 'typing', expiresInMs: expect.any(Number) });
+
+      const history = JSON.parse((await ada.run(['history', cid, '--json'])).stdout) as { events: { id: EventId; seq: number; type: string; sender: string }[] };
+      const adas = history.events.filter((e) => e.type === 'message' && e.sender === adaId).at(-1)!;
+      const typo = (await phone.request('sendMessage', { params: { conversationId: cid as ConversationId }, body: { clientMsgId: 'typo-1', content: { kind: 'text', text: 'lnuch' } } })).event;
+      const gone = (await phone.request('sendMessage', { params: { conversationId: cid as ConversationId }, body: { clientMsgId: 'gone-1', content: { kind: 'text', text: 'oops' } } })).event;
+      await phone.messages.edit(typo.id, 'lunch');
+      await phone.messages.react(adas.id, '👍');
+      await phone.messages.delete(gone.id);
+      for (const type of ['edit', 'reaction', 'delete']) {
+        expect(JSON.parse(await tail.nextLine((l) => l.includes(`"type":"${type}"`)))).toMatchObject({ type: 'event', event: { type, sender: benId } });
+      }
+      const human = (await ada.run(['history', cid, '--limit', '20'])).stdout;
+      expect(human).toMatch(new RegExp(`#${typo.seq} .+ lunch \\(edited\\)`));
+      expect(human).toMatch(new RegExp(`#${gone.seq} .+ \\(deleted\\)`));
+      expect(human).toMatch(new RegExp(`#${adas.seq} .+ you .+ second 👍 1\n`));
+      expect(human).not.toContain('oops');
+    } finally {
+      await phone.close();
+      tail.child.kill('SIGINT');
+    }
   });
 
   it('send fails with the server’s code: not a member (exit 1), unknown person, --file not available', async () => {
