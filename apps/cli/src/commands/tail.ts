@@ -177,6 +177,7 @@ class Printer {
       const body = [prefix ? out.dim(prefix) : '', contentText(e.content), suffix ? out.dim(suffix) : ''].filter(Boolean).join(' ');
       return `${out.bold(names.of(e.sender))}: ${body} ${out.dim(`#${e.seq}`)}`;
     }
-    return out.dim(`${describeEvent(e, names)} #${e.seq}`);
+    const seqOf = (messageId: string) => this.client.messages.list(e.conversationId).find((m) => m.id === messageId)?.seq ?? undefined;
+    return out.dim(`${describeEvent(e, names, seqOf)} #${e.seq}`);
   }
 }
