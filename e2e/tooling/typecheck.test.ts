@@ -59,7 +59,8 @@ describe('scripts/typecheck.mjs', () => {
   });
 
   it('checks every tsconfig*.json of a workspace, naming the extra ones by file', () => {
-    const domTsconfig = JSON.stringify({ ...JSON.parse(tsconfig), compilerOptions: { ...JSON.parse(tsconfig).compilerOptions, lib: ['ES2023', 'DOM'] }, include: ['web'] });
+    const parsed = JSON.parse(tsconfig) as { compilerOptions: Record<string, unknown> };
+    const domTsconfig = JSON.stringify({ ...parsed, compilerOptions: { ...parsed.compilerOptions, lib: ['ES2023', 'DOM'] }, include: ['web'] });
     const result = run(
       writeTree({
         ...base,
