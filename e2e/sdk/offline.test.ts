@@ -79,3 +79,32 @@ it('a message the server refuses is failed with its code, and retry() sends it a
     await Promise.all([a.close(), b.close()]);
   }
 });
+
+it('a long absence is synced in several pages (over 500 events), in order, each message once', async () => {
+  const [sa, sb] = await Promise.all([server.signIn(), server.signIn()]);
+  const a = nodeClient(server.url, sa);
+  const b = nodeClient(server.url, sb);
+  try {
+    const cid = (await b.conversations.openDirect(sa.accountId as never)).conversation.id;
+    await a.connect(); // a cursor to come back to
+    a.disconnect();
+    await b.connect();
+    const texts = Array.from({ length: 620 }, (_, i) => `while away ${i}`);
+    for (const t of texts) b.messages.send(cid, t);
+    await until([b], () => b.messages.pending().length === 0, 'all sent', 60_000);
+    const announced: string[] = [];
+    const pages: string[] = [];
+    a.on('message', (m) => announced.push(textOf(m.message)!));
+    a.on('event', (e) => e.source === 'sync' && pages.push(String(e.event.seq)));
+    await a.connect();
+    await until([a], () => announced.length === texts.length, 'everything at A', 30_000);
+    expect(announced).toEqual(texts);
+    expect(pages.length).toBe(texts.length); // all of it came by sync, before live
+    // The cache keeps the newest 500 per conversation; older ones come from history.
+    expect(a.messages.list(cid).map(textOf)).toEqual(texts.slice(-500));
+    const older = await a.messages.history(cid, { before: a.messages.list(cid)[0]!.seq!, limit: 100 });
+    expect(older.messages.map(textOf)).toEqual(texts.slice(20, 120));
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+}, 120_000);
