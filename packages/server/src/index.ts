@@ -11,7 +11,7 @@ export { ADMIN_TOKEN_MIN_LENGTH, ServerConfigSchema, configProblems, resolveServ
 export type { ServerConfig } from './config.js';
 export type { ServerDeps } from './deps.js';
 export type { AuthContext, HttpHandlers } from './handlers.js';
-export { MemoryBus } from './adapters/memory-bus.js';
+export { MemoryBus, MemoryBusHub } from './adapters/memory-bus.js';
 export { MemoryRateLimiter } from './adapters/memory-rate-limiter.js';
 export { UlidGenerator, systemClock } from './adapters/system-clock.js';
 export { DevCodeSender, DEV_OUTBOX_FILE } from './adapters/dev-code-sender.js';

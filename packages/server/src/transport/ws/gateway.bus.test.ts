@@ -17,6 +17,7 @@ class CountingBus implements Bus {
     this.live.set(subject, (this.live.get(subject) ?? 0) + 1);
     let done = false;
     return {
+      ready: sub.ready,
       unsubscribe: () => {
         if (done) return;
         done = true;

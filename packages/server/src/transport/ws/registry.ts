@@ -59,6 +59,18 @@ export class ConnectionRegistry {
     return true;
   }
 
+  /**
+   * Resolves once the bus delivers the account's subject to this node (at once in-process; a
+   * broker round trip otherwise), or after `capMs` (a broker that is down: at-most-once anyway).
+   */
+  async subscribed(accountId: string, capMs: number): Promise<void> {
+    const ready = this.subscriptions.get(accountId)?.ready;
+    if (!ready) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([ready, new Promise<void>((r) => (timer = setTimeout(r, capMs)))]);
+    clearTimeout(timer);
+  }
+
   /** The connections of one account on this node. */
   ofAccount(accountId: string): ReadonlySet<Connection> {
     return this.accounts.get(accountId) ?? new Set();

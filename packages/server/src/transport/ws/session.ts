@@ -16,6 +16,9 @@ import { parseInbound, type ParsedFrame } from './inbound.js';
 import type { ConnectionRegistry } from './registry.js';
 import type { GatewayLogger, GatewayMetrics } from './types.js';
 
+/** Longest wait for the bus to register a new account subscription before `ready` goes out anyway. */
+const SUBSCRIBE_WAIT_MS = 2000;
+
 type AnyFrameHandler = (conn: ConnectionContext, frame: unknown) => Promise<unknown>;
 
 export interface SessionDeps {
@@ -129,6 +132,18 @@ export class Sessions {
       close: { code: CLOSE.replaced, reason: 'replaced by a newer connection', deviceId: ctx.deviceId },
       except: conn.id,
     });
+    for (const l of this.deps.listeners) {
+      try {
+        l.onOpen?.(ctx);
+      } catch (err) {
+        this.deps.logger.error({ err, connectionId: conn.id }, 'ws: connection listener onOpen threw');
+      }
+    }
+    // `ready` only once the bus delivers this account's frames here (a broker round trip on a
+    // new subscription): the device syncs after `ready`, so sync and the live stream meet
+    // without a gap between them.
+    await this.deps.registry.subscribed(ctx.accountId, SUBSCRIBE_WAIT_MS);
+    if (conn.isClosing()) return;
     const ready: ReadyFrame = {
       type: 'ready',
       id: frame.id,
@@ -140,13 +155,6 @@ export class Sessions {
       maxFrameBytes: LIMITS.frameBytes,
     };
     conn.send(ready);
-    for (const l of this.deps.listeners) {
-      try {
-        l.onOpen?.(ctx);
-      } catch (err) {
-        this.deps.logger.error({ err, connectionId: conn.id }, 'ws: connection listener onOpen threw');
-      }
-    }
   }
 
   private request(conn: Connection, f: ParsedFrame): void {
