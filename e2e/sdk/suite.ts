@@ -52,7 +52,7 @@ export function assertEqual<T>(actual: T, expected: T, message: string): void {
   if (a !== e) fail(`${message}\n  expected: ${e}\n  actual:   ${a}`);
 }
 
-const WATCHED: (keyof ClientEvents)[] = ['state', 'message', 'status', 'conversations', 'receipt', 'membership', 'event', 'session'];
+const WATCHED: (keyof ClientEvents)[] = ['state', 'message', 'status', 'conversations', 'receipt', 'membership', 'event', 'session', 'edit', 'delete', 'reaction', 'system', 'typing', 'presence'];
 
 /**
  * Resolves once `check()` is true, re-checking whenever one of `clients` emits an event; fails
