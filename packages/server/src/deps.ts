@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Bus, Clock, CodeSender, IdGenerator, RateLimiter, Store } from './ports/index.js';
+import type { Bus, Clock, CodeSender, IdGenerator, PresenceDirectory, RateLimiter, Store } from './ports/index.js';
 
 /** Everything the server needs from outside, chosen by the composition root (apps/server). */
 export interface ServerDeps {
@@ -7,6 +7,8 @@ export interface ServerDeps {
   bus: Bus;
   codeSender: CodeSender;
   rateLimiter: RateLimiter;
+  /** Online state shared by the nodes of a cluster. Default: in memory (one node). Closed with the server. */
+  presence?: PresenceDirectory;
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;

@@ -14,6 +14,7 @@ import { SyncService, syncFrames, syncRoutes } from './modules/sync/index.js';
 import { PresenceService, presenceFrames, presenceRoutes } from './modules/presence/index.js';
 import { JobRunner } from './modules/jobs/index.js';
 import { AdminAuth, AdminService, adminRoutes } from './modules/admin/index.js';
+import { MemoryPresence } from './adapters/memory-presence.js';
 
 export interface ServerOptions extends ServerConfig {
   /** Key for hashing one-time codes: at least 16 characters, stable across restarts and nodes. */
@@ -50,7 +51,16 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
   const messages = new MessagesService({ store, ids, clock, delivery, rateLimiter, config, onSent: (s) => metrics.sent(s) });
   const receipts = new ReceiptsService({ store, delivery });
   const sync = new SyncService(store);
-  const presence = new PresenceService({ store, bus, delivery, clock, config });
+  const directory = deps.presence ?? new MemoryPresence();
+  const presence = new PresenceService({
+    store,
+    bus,
+    delivery,
+    clock,
+    config,
+    directory,
+    onError: (err) => logger.warn({ err }, 'presence: directory call failed'),
+  });
   const adminAuth = new AdminAuth({ clock, rateLimiter, config, logger });
   const admin = new AdminService({ store, clock, delivery, auth, accounts, logger });
 
@@ -124,6 +134,9 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
       closing ??= (async () => {
         await jobs.stop();
         await gateway.close(1001);
+        // The closed sockets' last-disconnects reach the directory before it withdraws the node.
+        await presence.settled();
+        await directory.close();
         await http.close();
         await store.close();
         await bus.close();

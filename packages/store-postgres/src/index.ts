@@ -64,3 +64,6 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
   };
 }
+
+export { createPostgresPresence, PostgresPresence, POSTGRES_PRESENCE_DEFAULTS, type PostgresPresenceOptions } from './presence.js';
+export { createPostgresRateLimiter, PostgresRateLimiter, POSTGRES_RATE_LIMITER_DEFAULTS, type PostgresRateLimiterOptions } from './rate-limiter.js';

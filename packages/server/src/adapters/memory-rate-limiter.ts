@@ -86,8 +86,13 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 }
 
-/** Ms until one more hit fits, assuming no other hits come in meanwhile. */
-function retryAfter(w: Window, limit: number, elapsed: number): number {
+/**
+ * Ms until one more hit fits, assuming no other hits come in meanwhile: `w` holds the hits of
+ * the current fixed window (`count`) and of the one before (`previous`), `elapsed` the ms since
+ * the current one started. Shared with the distributed rate limiters, which keep the same
+ * two counters.
+ */
+export function retryAfter(w: { windowMs: number; count: number; previous: number }, limit: number, elapsed: number): number {
   const W = w.windowMs;
   const untilNext = W - elapsed;
   if (w.count + 1 <= limit && w.previous > 0) {

@@ -4,3 +4,4 @@ export type * from './code-sender.js';
 export type * from './rate-limiter.js';
 export type * from './clock.js';
 export type * from './jobs.js';
+export type * from './presence.js';

@@ -3,3 +3,5 @@ export { failureCode } from './failure.js';
 export { requireService, inCI } from './require-service.js';
 export { jobQueueConformance, type JobQueueHandle } from './jobs-conformance.js';
 export { busConformance, eventually, type BusCluster } from './bus-conformance.js';
+export { presenceConformance, type PresenceCluster } from './presence-conformance.js';
+export { rateLimiterConformance, type RateLimiterCluster } from './rate-limiter-conformance.js';

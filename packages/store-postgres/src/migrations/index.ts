@@ -1,8 +1,12 @@
 import { sql as init } from './0001_init.js';
+import { sql as sharedState } from './0002_shared_state.js';
 import type { Db } from '../db.js';
 
 /** Schema changes in order. Append only: a released migration is never edited. */
-export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [{ version: 1, name: 'init', sql: init }];
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  { version: 1, name: 'init', sql: init },
+  { version: 2, name: 'shared_state', sql: sharedState },
+];
 
 /** Advisory lock key of migrations (any constant; 0x6f747472 is "ottr"). */
 const MIGRATION_LOCK = 0x6f747472;

@@ -1,6 +1,6 @@
 import { LIMITS, type AccountId, type ConversationId, type Presence } from '@ottr/protocol';
 import { AppError } from '../../errors/index.js';
-import type { Bus, BusSubscription, Clock, Store } from '../../ports/index.js';
+import type { Bus, BusSubscription, Clock, PresenceDirectory, Store } from '../../ports/index.js';
 import type { ConnectionContext, ConnectionListener } from '../../handlers.js';
 import type { ServerConfig } from '../../config.js';
 import { presenceSubject, type Delivery } from '../delivery/index.js';
@@ -12,6 +12,10 @@ export interface PresenceDeps {
   delivery: Delivery;
   clock: Clock;
   config: ServerConfig;
+  /** Which accounts are online on any node (in memory for one node; shared for a cluster). */
+  directory: PresenceDirectory;
+  /** Failures of the directory (presence is best effort: a failure is logged, never thrown at a connection). */
+  onError?: (err: unknown) => void;
 }
 
 /**
@@ -22,9 +26,13 @@ export interface PresenceDeps {
  * privacy allows it — `everyone`: a direct chat or a group; `contacts`: a direct chat;
  * `nobody`: no one. Hidden presence reads as offline with no last seen.
  *
- * Online state counts this node's connections (one node; the scale-out issue shares it across
- * nodes). Changes go out on the bus subject `presence.<accountId>`; a node subscribes to it
- * while one of its connections watches that account.
+ * Online state: this node counts its own connections per account and tells the presence
+ * directory (ports/presence.ts) only its first-opened and last-closed edges; the directory,
+ * shared by every node, says whether that made the account come online or go offline anywhere,
+ * and only those transitions are announced. Accounts of a node that died are reported by the
+ * directory on the node that expired it, which announces them offline. Changes go out on the
+ * bus subject `presence.<accountId>`; a node subscribes to it while one of its connections
+ * watches that account.
  */
 export class PresenceService implements ConnectionListener {
   private readonly online = new Map<AccountId, number>();
@@ -34,12 +42,49 @@ export class PresenceService implements ConnectionListener {
   private readonly busSubs = new Map<AccountId, BusSubscription>();
   private readonly lastTyping = new Map<string, number>();
 
-  constructor(private readonly deps: PresenceDeps) {}
+  /** Directory calls in flight per account, chained so that one account's edges apply in order. */
+  private readonly edges = new Map<AccountId, Promise<void>>();
+
+  constructor(private readonly deps: PresenceDeps) {
+    deps.directory.onChange(({ accountIds, online }) => {
+      const at = this.deps.clock.now();
+      for (const id of accountIds) {
+        if (!online && this.online.has(id)) continue; // connected here: not offline
+        this.announce(id, online, at);
+        if (!online) this.setLastSeen(id, at);
+      }
+    });
+  }
 
   onOpen(conn: ConnectionContext): void {
     const n = (this.online.get(conn.accountId) ?? 0) + 1;
     this.online.set(conn.accountId, n);
-    if (n === 1) this.announce(conn.accountId, true, this.deps.clock.now());
+    if (n === 1) {
+      this.edge(conn.accountId, async () => {
+        if (await this.deps.directory.connected(conn.accountId)) this.announce(conn.accountId, true, this.deps.clock.now());
+      });
+    }
+  }
+
+  /** Resolves once every directory call in flight has settled (before the directory closes). */
+  async settled(): Promise<void> {
+    while (this.edges.size > 0) await Promise.all(this.edges.values());
+  }
+
+  private edge(accountId: AccountId, fn: () => Promise<void>): void {
+    const next = (this.edges.get(accountId) ?? Promise.resolve())
+      .then(fn)
+      .catch((err: unknown) => this.deps.onError?.(err))
+      .finally(() => {
+        if (this.edges.get(accountId) === next) this.edges.delete(accountId);
+      });
+    this.edges.set(accountId, next);
+  }
+
+  private setLastSeen(accountId: AccountId, at: number): void {
+    this.deps.store.accounts.setLastSeen(accountId, at).catch(() => {
+      // Last seen is best effort; a failure here must not affect the closing connection.
+    });
   }
 
   onClose(conn: ConnectionContext): void {
@@ -53,9 +98,11 @@ export class PresenceService implements ConnectionListener {
     }
     this.online.delete(conn.accountId);
     const at = this.deps.clock.now();
-    this.announce(conn.accountId, false, at);
-    this.deps.store.accounts.setLastSeen(conn.accountId, at).catch(() => {
-      // Last seen is best effort; a failure here must not affect the closing connection.
+    // Last seen is when this node's last connection closed, whether or not another node still
+    // has one (then it reads online, and last seen is not shown).
+    this.setLastSeen(conn.accountId, at);
+    this.edge(conn.accountId, async () => {
+      if (await this.deps.directory.disconnected(conn.accountId)) this.announce(conn.accountId, false, at);
     });
   }
 
@@ -82,15 +129,21 @@ export class PresenceService implements ConnectionListener {
   private async resolve(viewer: AccountId, accountIds: readonly AccountId[]): Promise<{ presence: Presence; visible: boolean }[]> {
     const unique = [...new Set(accountIds)];
     const records = new Map((await this.deps.store.accounts.getMany(unique)).map((a) => [a.id, a]));
-    return Promise.all(
+    const seen = await Promise.all(
       unique.map(async (accountId) => {
         const account = records.get(accountId);
         const visible = !!account && account.deletedAt === null && (await this.maySee(viewer, accountId, account.presencePrivacy));
-        if (!visible) return { presence: { accountId, online: false, lastSeenAt: null }, visible };
-        const online = this.online.has(accountId);
-        return { presence: { accountId, online, lastSeenAt: online ? this.deps.clock.now() : account.lastSeenAt }, visible };
+        return { accountId, account, visible };
       }),
     );
+    // Connected here: online without asking; the rest in one question to the directory.
+    const ask = seen.filter((r) => r.visible && !this.online.has(r.accountId)).map((r) => r.accountId);
+    const elsewhere = ask.length > 0 ? await this.deps.directory.online(ask) : new Set<AccountId>();
+    return seen.map(({ accountId, account, visible }) => {
+      if (!visible || !account) return { presence: { accountId, online: false, lastSeenAt: null }, visible };
+      const online = this.online.has(accountId) || elsewhere.has(accountId);
+      return { presence: { accountId, online, lastSeenAt: online ? this.deps.clock.now() : account.lastSeenAt }, visible };
+    });
   }
 
   unsubscribe(conn: ConnectionContext, accountIds: readonly AccountId[]): void {
