@@ -2,7 +2,7 @@
 // presence and typing, conversations (groups, channels, settings, members), messages (reply,
 // forward, edit history, receipts, search), and the typed REST helper.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { OttrClient, Presence, SystemEvent, TypingNotice } from '@ottr/sdk/node';
+import { MemoryStore, type OttrClient, type Presence, type SystemEvent, type TypingNotice } from '@ottr/sdk/node';
 import { startServer, type SignedIn, type TestServer } from '../support/server.js';
 import { nodeClient, textOf } from './helpers.js';
 import { until } from './suite.js';
@@ -127,4 +127,30 @@ it('messages: reply, forward, edit with history, react, delete, receipts, search
 
   const page = await a.request('listEvents', { params: { conversationId: cid }, query: { after: 0, limit: 2 } });
   expect(page.events.map((e) => e.seq)).toEqual([1, 2]);
+});
+
+it('auth: requestCode, verify (saved), restore in a new client, signOut (server and store)', async () => {
+  const store = new MemoryStore();
+  const email = `signin-${Date.now()}@example.com`;
+  const first = nodeClient(server.url, undefined, { store });
+  expect(await first.auth.restore()).toBeNull();
+  expect(await first.auth.requestCode({ email })).toMatchObject({ identifier: email, channel: 'email' });
+  const session = await first.auth.verify({ email, code: await server.codeFor(email), deviceName: 'sdk test' });
+  expect(session.newAccount).toBe(true);
+  expect(first.session).toEqual({ accountId: session.accountId, deviceId: session.deviceId });
+  await first.close();
+
+  const again = nodeClient(server.url, undefined, { store });
+  expect(await again.auth.restore()).toMatchObject({ accountId: session.accountId, deviceId: session.deviceId });
+  await again.connect();
+  again.messages.send((await again.conversations.openDirect(sa.accountId as never)).conversation.id, 'hello from a restored session');
+  await until([again], () => again.messages.pending().length === 0, 'sent');
+  const events: string[] = [];
+  again.on('session', (e) => events.push(e.type));
+  await again.auth.signOut();
+  expect(events).toEqual(['signed-out']);
+  expect(again.session).toBeNull();
+  expect(again.state).toBe('stopped');
+  expect(await store.keys('')).toEqual([]);
+  await expect(server.call('GET', '/v1/me', undefined, session.accessToken)).rejects.toThrow(/401/);
 });
