@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import {
   DevCodeSender,
   MemoryBus,
+  MemoryPresence,
   MemoryRateLimiter,
   RoutingCodeSender,
   SmtpCodeSender,
@@ -12,10 +13,13 @@ import {
   type Bus,
   type CodeChannel,
   type CodeSender,
+  type PresenceDirectory,
+  type RateLimiter,
   type ServerDeps,
   type Store,
 } from '@ottr/server';
-import { createPostgresStore } from '@ottr/store-postgres';
+import { createNatsBus } from '@ottr/bus-nats';
+import { createPostgresPresence, createPostgresRateLimiter, createPostgresStore } from '@ottr/store-postgres';
 import { createSqliteStore } from '@ottr/store-sqlite';
 import type { AppConfig } from './config.js';
 
@@ -42,6 +46,34 @@ export const STORE_DRIVERS: Record<string, Factory<Store>> = {
 
 export const BUS_DRIVERS: Record<string, Factory<Bus>> = {
   memory: ({ logger }) => new MemoryBus((err) => logger.error({ err }, 'bus handler failed')),
+  nats: ({ config, logger }) =>
+    createNatsBus({
+      url: config.bus.nats.url,
+      name: `ottr-${config.nodeId}`,
+      onEvent: (e) => {
+        if (e.type === 'disconnected') logger.warn({ server: e.server }, 'bus: NATS connection lost; reconnecting (realtime frames meanwhile are lost; devices heal by sync)');
+        else if (e.type === 'reconnected') logger.info({ server: e.server }, 'bus: NATS reconnected');
+        else logger.error({ err: e.error, subject: e.subject }, 'bus: NATS error');
+      },
+    }),
+};
+
+/** Online state; '' in config means "follow the store" and is resolved before this is read. */
+export const PRESENCE_DRIVERS: Record<string, Factory<PresenceDirectory>> = {
+  memory: () => new MemoryPresence(),
+  postgres: ({ config, logger }) =>
+    createPostgresPresence({
+      url: config.store.postgres.url,
+      nodeId: config.nodeId,
+      ttlMs: config.presence.ttlMs,
+      onError: (err) => logger.warn({ err }, 'presence: heartbeat failed (retried on the next beat)'),
+    }),
+};
+
+export const RATE_LIMITERS: Record<string, Factory<RateLimiter>> = {
+  memory: () => new MemoryRateLimiter(),
+  postgres: ({ config, logger }) =>
+    createPostgresRateLimiter({ url: config.store.postgres.url, onError: (err) => logger.warn({ err }, 'rate limiter: sweeping old counters failed') }),
 };
 
 export const CODE_SENDERS: Record<CodeChannel, Record<string, Factory<CodeSender>>> = {
@@ -65,6 +97,8 @@ export async function buildDeps(config: AppConfig, logger: Logger): Promise<{ de
   const ctx: AdapterContext = { config, logger };
   const store = await pick(STORE_DRIVERS, config.store.driver, 'store driver')(ctx);
   const bus = await pick(BUS_DRIVERS, config.bus.driver, 'bus driver')(ctx);
+  const presence = await pick(PRESENCE_DRIVERS, config.presence.driver, 'presence driver')(ctx);
+  const rateLimiter = await pick(RATE_LIMITERS, config.rateLimiter.driver, 'rate limiter')(ctx);
   const email = await pick(CODE_SENDERS.email, config.codes.email, 'email sender')(ctx);
   // One dev outbox for both channels when both are `dev`.
   const sms = config.codes.sms === config.codes.email ? email : await pick(CODE_SENDERS.sms, config.codes.sms, 'SMS sender')(ctx);
@@ -73,7 +107,8 @@ export async function buildDeps(config: AppConfig, logger: Logger): Promise<{ de
     store,
     bus,
     codeSender,
-    rateLimiter: new MemoryRateLimiter(),
+    rateLimiter,
+    presence,
     clock: systemClock,
     ids: new UlidGenerator(),
     logger,
@@ -81,6 +116,8 @@ export async function buildDeps(config: AppConfig, logger: Logger): Promise<{ de
   return {
     deps,
     async close() {
+      await presence.close();
+      await rateLimiter.close?.();
       await bus.close();
       await codeSender.close();
       await store.close();

@@ -24,7 +24,9 @@ describe('resolveAppConfig', () => {
       sqlite: { path: '/srv/ottr/data/ottr.db' },
       postgres: { url: 'postgres://127.0.0.1:5432/ottr', poolSize: 10, statementTimeoutMs: 30_000 },
     });
-    expect(c.bus).toEqual({ driver: 'memory' });
+    expect(c.bus).toEqual({ driver: 'memory', nats: { url: 'nats://127.0.0.1:4222' } });
+    expect(c.presence).toEqual({ driver: 'memory', ttlMs: 30_000 });
+    expect(c.rateLimiter).toEqual({ driver: 'memory' });
     expect(c.codes).toEqual({ email: 'dev', sms: 'dev', smtp: { url: '', from: '' } });
     expect(c.limits.requestsPerAccount).toEqual({ limit: 600, windowMs: 10_000 });
     expect(c.nodeId).not.toBe('');
@@ -91,10 +93,23 @@ describe('resolveAppConfig', () => {
 
   it('rejects an unknown driver, listing the known ones', () => {
     expect(problemsOf(() => resolveAppConfig({ OTTR_STORE: 'foo' }, {}, CWD))).toEqual(["OTTR_STORE (store.driver): unknown store driver 'foo'; known: sqlite, postgres"]);
-    expect(problemsOf(() => resolveAppConfig({ OTTR_BUS: 'nats', OTTR_EMAIL_SENDER: 'pigeon' }, {}, CWD))).toEqual([
-      "OTTR_BUS (bus.driver): unknown bus driver 'nats'; known: memory",
+    expect(problemsOf(() => resolveAppConfig({ OTTR_BUS: 'kafka', OTTR_EMAIL_SENDER: 'pigeon' }, {}, CWD))).toEqual([
+      "OTTR_BUS (bus.driver): unknown bus driver 'kafka'; known: memory, nats",
       "OTTR_EMAIL_SENDER (codes.email): unknown email sender 'pigeon'; known: dev, smtp",
     ]);
+    expect(problemsOf(() => resolveAppConfig({ OTTR_PRESENCE: 'redis', OTTR_RATE_LIMITER: 'nats' }, {}, CWD))).toEqual([
+      "OTTR_PRESENCE (presence.driver): unknown presence driver 'redis'; known: memory, postgres",
+      "OTTR_RATE_LIMITER (rateLimiter.driver): unknown rate limiter 'nats'; known: memory, postgres",
+    ]);
+  });
+
+  it('scales out by name: the NATS bus with its URL; presence and rate limits follow the store unless named', () => {
+    const c = resolveAppConfig({ OTTR_STORE: 'postgres', OTTR_BUS: 'nats', OTTR_NATS_URL: 'nats://10.0.0.5:4222', OTTR_PRESENCE_TTL_MS: '5000' }, {}, CWD);
+    expect(c.bus).toEqual({ driver: 'nats', nats: { url: 'nats://10.0.0.5:4222' } });
+    expect(c.presence).toEqual({ driver: 'postgres', ttlMs: 5000 });
+    expect(c.rateLimiter).toEqual({ driver: 'postgres' });
+    const own = resolveAppConfig({ OTTR_STORE: 'postgres', OTTR_PRESENCE: 'memory', OTTR_RATE_LIMITER: 'memory' }, {}, CWD);
+    expect([own.presence.driver, own.rateLimiter.driver]).toEqual(['memory', 'memory']);
   });
 
   it('does not accept inherited names as drivers', () => {

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { ServerConfigSchema, configProblems } from '@ottr/server';
-import { BUS_DRIVERS, CODE_SENDERS, STORE_DRIVERS } from './adapters.js';
+import { BUS_DRIVERS, CODE_SENDERS, PRESENCE_DRIVERS, RATE_LIMITERS, STORE_DRIVERS } from './adapters.js';
 
 /**
  * The app's configuration: the server library's schema plus the sections of the adapters this
@@ -36,7 +36,24 @@ export const AppConfigSchema = Type.Object({
     },
     { default: {} },
   ),
-  bus: Type.Object({ driver: Type.String({ default: 'memory' }) }, { default: {} }),
+  bus: Type.Object(
+    {
+      driver: Type.String({ default: 'memory' }),
+      nats: Type.Object({ url: Type.String({ minLength: 1, default: 'nats://127.0.0.1:4222' }) }, { default: {} }),
+    },
+    { default: {} },
+  ),
+  /** Online state shared by nodes. Driver '' follows the store: postgres with OTTR_STORE=postgres, else memory. */
+  presence: Type.Object(
+    {
+      driver: Type.String({ default: '' }),
+      /** A node silent this long is taken for dead and its accounts go offline. */
+      ttlMs: Type.Integer({ minimum: 300, default: 30_000 }),
+    },
+    { default: {} },
+  ),
+  /** Rate-limit counters. Driver '' follows the store: postgres with OTTR_STORE=postgres (limits per cluster), else memory. */
+  rateLimiter: Type.Object({ driver: Type.String({ default: '' }) }, { default: {} }),
   codes: Type.Object(
     {
       email: Type.String({ default: 'dev' }),
@@ -76,7 +93,11 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'OTTR_POSTGRES_URL', path: 'store.postgres.url', kind: 'string', description: 'PostgreSQL database (with OTTR_STORE=postgres). Default postgres://127.0.0.1:5432/ottr; user and password from the URL or PGUSER/PGPASSWORD.' },
   { name: 'OTTR_POSTGRES_POOL_SIZE', path: 'store.postgres.poolSize', kind: 'integer', description: 'Connections per node to PostgreSQL. Default 10.' },
   { name: 'OTTR_POSTGRES_STATEMENT_TIMEOUT_MS', path: 'store.postgres.statementTimeoutMs', kind: 'integer', description: 'PostgreSQL statements running longer are cancelled (0: never). Default 30000.' },
-  { name: 'OTTR_BUS', path: 'bus.driver', kind: 'string', description: 'Bus between nodes. Default memory (one node).' },
+  { name: 'OTTR_BUS', path: 'bus.driver', kind: 'string', description: 'Bus between nodes: memory (one node) or nats (any number of nodes). Default memory.' },
+  { name: 'OTTR_NATS_URL', path: 'bus.nats.url', kind: 'string', description: 'NATS server(s) of OTTR_BUS=nats, comma-separated. Default nats://127.0.0.1:4222.' },
+  { name: 'OTTR_PRESENCE', path: 'presence.driver', kind: 'string', description: 'Where online state is kept: memory (one node) or postgres (shared by nodes). Default: postgres with OTTR_STORE=postgres, else memory.' },
+  { name: 'OTTR_PRESENCE_TTL_MS', path: 'presence.ttlMs', kind: 'integer', description: 'A node silent this long is taken for dead and its users go offline (postgres presence). Default 30000.' },
+  { name: 'OTTR_RATE_LIMITER', path: 'rateLimiter.driver', kind: 'string', description: 'Where rate-limit counters are kept: memory (per node) or postgres (per cluster). Default: postgres with OTTR_STORE=postgres, else memory.' },
   { name: 'OTTR_EMAIL_SENDER', path: 'codes.email', kind: 'string', description: 'How email codes are sent: dev (outbox file and log) or smtp. Default dev.' },
   { name: 'OTTR_SMS_SENDER', path: 'codes.sms', kind: 'string', description: 'How SMS codes are sent: dev. Default dev.' },
   { name: 'OTTR_SMTP_URL', path: 'codes.smtp.url', kind: 'string', description: 'SMTP server, e.g. smtps://user:pass@mail.example.com:465 (with OTTR_EMAIL_SENDER=smtp).' },
@@ -163,9 +184,18 @@ export function resolveAppConfig(env: Record<string, string | undefined>, overri
   }
   // Names are checked against the adapter registries too, so one run reports everything.
   const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-  const v = value as unknown as { store?: { driver?: unknown }; bus?: { driver?: unknown }; codes?: { email?: unknown; sms?: unknown; smtp?: { url?: unknown; from?: unknown } } };
+  const v = value as unknown as {
+    store?: { driver?: unknown };
+    bus?: { driver?: unknown };
+    presence?: { driver?: unknown };
+    rateLimiter?: { driver?: unknown };
+    codes?: { email?: unknown; sms?: unknown; smtp?: { url?: unknown; from?: unknown } };
+  };
   known('store driver', str(v.store?.driver), STORE_DRIVERS, 'store.driver', problems);
   known('bus driver', str(v.bus?.driver), BUS_DRIVERS, 'bus.driver', problems);
+  // '' is "follow the store", resolved below.
+  known('presence driver', str(v.presence?.driver) || null, PRESENCE_DRIVERS, 'presence.driver', problems);
+  known('rate limiter', str(v.rateLimiter?.driver) || null, RATE_LIMITERS, 'rateLimiter.driver', problems);
   known('email sender', str(v.codes?.email), CODE_SENDERS.email, 'codes.email', problems);
   known('SMS sender', str(v.codes?.sms), CODE_SENDERS.sms, 'codes.sms', problems);
   if (v.codes?.email === 'smtp') {
@@ -179,6 +209,9 @@ export function resolveAppConfig(env: Record<string, string | undefined>, overri
   value.dataDir = path.resolve(cwd, value.dataDir);
   const sqlite = value.store.sqlite.path;
   value.store.sqlite.path = sqlite === '' ? path.join(value.dataDir, 'ottr.db') : sqlite === ':memory:' ? sqlite : path.resolve(cwd, sqlite);
+  const follow = value.store.driver === 'postgres' ? 'postgres' : 'memory';
+  if (value.presence.driver === '') value.presence.driver = follow;
+  if (value.rateLimiter.driver === '') value.rateLimiter.driver = follow;
   if (value.nodeId === '') value.nodeId = hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 64) || 'ottr';
   return value;
 }

@@ -138,6 +138,7 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
         await presence.settled();
         await directory.close();
         await http.close();
+        await rateLimiter.close?.();
         await store.close();
         await bus.close();
         await deps.codeSender.close?.();
