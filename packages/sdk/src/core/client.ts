@@ -15,11 +15,12 @@ import { PresenceApi } from './api/presence.js';
 import { TypingApi } from './api/typing.js';
 import { Connection, type ConnectionOptions, type ConnectionState, type StateChange } from './connection.js';
 import { Emitter, type Listener } from './emitter.js';
-import { OttrError, isOttrError } from './errors.js';
+import { OttrError } from './errors.js';
 import type { ClientEvents } from './events.js';
 import { DEFAULT_MESSAGES_PER_CONVERSATION } from './model.js';
 import { Outbox, outboxMessage } from './outbox.js';
-import type { Platform, TimerHandle } from './platform.js';
+import { Pointers } from './pointers.js';
+import type { Platform } from './platform.js';
 import { RestClient, type OptionalInputRouteId, type RequestInputs, type RequestOptions, type RequestOutputs } from './rest.js';
 import { SessionManager, type SavedSession } from './session.js';
 import { KEYS, MemoryStore, clearClientData, type SdkStore } from './store.js';
@@ -88,8 +89,6 @@ export interface ClientCore {
   typing: TypingApi;
 }
 
-const DELIVERED_DELAY_MS = 50;
-
 /** Creates a client. Nothing connects until `connect()`. */
 export function createClient(options: ClientOptions): OttrClient {
   return new OttrClient(options);
@@ -122,10 +121,7 @@ export class OttrClient {
 
   private readonly emitter: Emitter<ClientEvents>;
   private readonly core: ClientCore;
-  private readonly deliveredDue = new Set<ConversationId>();
-  private readonly deliveredSent = new Map<ConversationId, number>();
-  private readonly readsDue = new Map<ConversationId, number>();
-  private deliveredTimer: { handle: TimerHandle } | null = null;
+  private readonly pointers: Pointers;
   private firstSync = false;
 
   constructor(options: ClientOptions) {
@@ -169,7 +165,7 @@ export class OttrClient {
       outbox,
       me,
       emit,
-      onReceived: (cid) => this.#deliveredLater(cid),
+      onReceived: (cid) => this.pointers.received(cid),
       reorderWindowMs: options.reorderWindowMs ?? 300,
       messagesPerConversation: options.messagesPerConversation ?? DEFAULT_MESSAGES_PER_CONVERSATION,
     });
@@ -215,11 +211,12 @@ export class OttrClient {
       emit,
       report,
       newClientMsgId: () => `${platform.now().toString(36)}-${(++seq).toString(36)}-${Math.floor(platform.random() * 2 ** 48).toString(36)}`,
-      sendRead: (cid, s) => this.#sendRead(cid, s),
+      sendRead: (cid, s) => this.pointers.read(cid, s),
       wipe: () => this.#wipe(store),
       typing: undefined as unknown as TypingApi,
     };
     this.core = core;
+    this.pointers = new Pointers({ conn, rest, timeline, platform, autoDelivered: options.autoDelivered !== false });
     this.typing = core.typing = new TypingApi(core);
     this.auth = new AuthApi(core, anonymous);
     this.profile = new ProfileApi(core);
@@ -267,8 +264,7 @@ export class OttrClient {
     this.core.conn.stop();
     this.core.timeline.stop();
     this.core.typing.stopAll();
-    if (this.deliveredTimer) this.core.platform.clearTimeout(this.deliveredTimer.handle);
-    this.deliveredTimer = null;
+    this.pointers.stop();
   }
 
   /** Disconnects, waits for queued work and saves, and closes the store. */
@@ -346,15 +342,14 @@ export class OttrClient {
     } finally {
       timeline.release();
     }
-    // Conversations whose messages arrived by this sync are in deliveredDue (onReceived); the
+    // Conversations whose messages arrived by this sync were noted (onReceived); their
     // `delivered` frames go out once live.
   }
 
   #onLive(): void {
     const { outbox, conn } = this.core;
     outbox.flush(conn);
-    for (const [cid, seq] of this.readsDue) void this.#sendRead(cid, seq);
-    this.#deliveredLater();
+    this.pointers.onLive();
     this.presence.resubscribe();
     if (this.firstSync) {
       this.firstSync = false;
@@ -401,52 +396,6 @@ export class OttrClient {
     this.core.emit('state', change);
   }
 
-  // ---- pointers -----------------------------------------------------------------------------
-
-  #deliveredLater(cid?: ConversationId): void {
-    if (this.core.options.autoDelivered === false) return;
-    if (cid) this.deliveredDue.add(cid);
-    if (this.deliveredTimer || !this.core.live() || this.deliveredDue.size === 0) return;
-    this.deliveredTimer = {
-      handle: this.core.platform.setTimeout(() => {
-        this.deliveredTimer = null;
-        this.#flushDelivered();
-      }, DELIVERED_DELAY_MS),
-    };
-  }
-
-  #flushDelivered(): void {
-    const { timeline, conn } = this.core;
-    if (!this.core.live()) return;
-    for (const cid of [...this.deliveredDue]) {
-      this.deliveredDue.delete(cid);
-      const rec = timeline.record(cid);
-      if (!rec || rec.item.membership.status !== 'active') continue;
-      const seq = rec.appliedSeq;
-      if (seq < 1 || seq <= Math.max(rec.item.membership.deliveredSeq, this.deliveredSent.get(cid) ?? 0)) continue;
-      this.deliveredSent.set(cid, seq);
-      conn.request({ type: 'delivered', conversationId: cid, seq }).catch((err: unknown) => {
-        if (this.deliveredSent.get(cid) === seq) this.deliveredSent.delete(cid);
-        if (isOttrError(err) && err.retryable) this.deliveredDue.add(cid); // again at the next live
-      });
-    }
-  }
-
-  async #sendRead(cid: ConversationId, seq: number): Promise<void> {
-    const { conn, rest } = this.core;
-    this.readsDue.set(cid, Math.max(seq, this.readsDue.get(cid) ?? 0));
-    const send = this.readsDue.get(cid)!;
-    try {
-      if (this.core.live()) await conn.request({ type: 'read', conversationId: cid, seq: send });
-      else await rest.request('markRead', { params: { conversationId: cid }, body: { seq: send } });
-      if (this.readsDue.get(cid) === send) this.readsDue.delete(cid);
-    } catch (err) {
-      if (isOttrError(err) && err.retryable) return; // sent at the next live
-      if (this.readsDue.get(cid) === send) this.readsDue.delete(cid);
-      throw err;
-    }
-  }
-
   async #wipe(store: SdkStore): Promise<void> {
     this.disconnect();
     await this.core.timeline.idle().catch(() => undefined);
@@ -456,9 +405,7 @@ export class OttrClient {
     await this.core.outbox.persist();
     await this.core.sessions.clear();
     await clearClientData(store);
-    this.deliveredDue.clear();
-    this.deliveredSent.clear();
-    this.readsDue.clear();
+    this.pointers.clear();
   }
 }
 
