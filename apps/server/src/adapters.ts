@@ -96,9 +96,22 @@ function pick<T>(registry: Record<string, Factory<T>>, name: string, kind: strin
 export async function buildDeps(config: AppConfig, logger: Logger): Promise<{ deps: ServerDeps; close(): Promise<void> }> {
   const ctx: AdapterContext = { config, logger };
   const store = await pick(STORE_DRIVERS, config.store.driver, 'store driver')(ctx);
-  const bus = await pick(BUS_DRIVERS, config.bus.driver, 'bus driver')(ctx);
-  const presence = await pick(PRESENCE_DRIVERS, config.presence.driver, 'presence driver')(ctx);
-  const rateLimiter = await pick(RATE_LIMITERS, config.rateLimiter.driver, 'rate limiter')(ctx);
+  // What is open so far is closed again (newest first) when a later adapter fails to open:
+  // NATS unreachable must not leave the store's pool behind.
+  const opened: (() => Promise<void> | undefined)[] = [() => store.close()];
+  const next = async <T>(open: () => T | Promise<T>, close: (t: T) => Promise<void> | undefined): Promise<T> => {
+    try {
+      const t = await open();
+      opened.unshift(() => close(t));
+      return t;
+    } catch (error) {
+      for (const c of opened) await Promise.resolve(c()).catch(() => undefined);
+      throw error;
+    }
+  };
+  const bus = await next(() => pick(BUS_DRIVERS, config.bus.driver, 'bus driver')(ctx), (b) => b.close());
+  const presence = await next(() => pick(PRESENCE_DRIVERS, config.presence.driver, 'presence driver')(ctx), (p) => p.close());
+  const rateLimiter = await next(() => pick(RATE_LIMITERS, config.rateLimiter.driver, 'rate limiter')(ctx), (r) => r.close?.());
   const email = await pick(CODE_SENDERS.email, config.codes.email, 'email sender')(ctx);
   // One dev outbox for both channels when both are `dev`.
   const sms = config.codes.sms === config.codes.email ? email : await pick(CODE_SENDERS.sms, config.codes.sms, 'SMS sender')(ctx);

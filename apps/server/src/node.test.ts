@@ -87,6 +87,12 @@ describe('startNode', () => {
     await expect(fetch(`${node.url}/healthz`)).rejects.toThrow();
   });
 
+  it('fails to start when NATS is unreachable (OTTR_BUS=nats), saying so', async () => {
+    await expect(startNode({ OTTR_BUS: 'nats', OTTR_NATS_URL: 'nats://127.0.0.1:1' }, { config: { dataDir: dir, port: 0, host: '127.0.0.1' }, logDestination })).rejects.toThrow(
+      /CONNECTION_REFUSED|ECONNREFUSED/,
+    );
+  });
+
   it('refuses a bad configuration before opening anything', async () => {
     await expect(startNode({ OTTR_STORE: 'foo' }, { config: { dataDir: path.join(dir, 'never') }, logDestination })).rejects.toBeInstanceOf(ConfigError);
     await expect(readFile(path.join(dir, 'never', 'secret'))).rejects.toThrow();
