@@ -1,36 +1,6 @@
-import type { AccountId, DeviceId } from '@ottr/protocol';
-import type { AuthStore, CodeRecord, DeviceRecord, TokenRecord } from '@ottr/server';
+import type { AuthStore, CodeRecord, TokenRecord } from '@ottr/server';
+import { toDevice, toToken, type DeviceRow, type TokenRow } from '@ottr/server/storage-kit';
 import type { Conn, Db } from './db.js';
-
-interface DeviceRow {
-  id: string;
-  account_id: string;
-  name: string;
-  platform: string;
-  created_at: number;
-  last_active_at: number;
-  revoked_at: number | null;
-}
-
-interface TokenRow {
-  hash: string;
-  device_id: string;
-  kind: TokenRecord['kind'];
-  expires_at: number;
-  rotated_at: number | null;
-}
-
-const toDevice = (r: DeviceRow): DeviceRecord => ({
-  id: r.id as DeviceId,
-  accountId: r.account_id as AccountId,
-  name: r.name,
-  platform: r.platform,
-  createdAt: r.created_at,
-  lastActiveAt: r.last_active_at,
-  revokedAt: r.revoked_at,
-});
-
-const toToken = (r: TokenRow): TokenRecord => ({ hash: r.hash, deviceId: r.device_id as DeviceId, kind: r.kind, expiresAt: r.expires_at });
 
 export function createAuthStore(db: Db): AuthStore {
   const device = async (c: Conn, id: string, lock = '') => {

@@ -1,6 +1,6 @@
 import type { ConversationEvent } from '@ottr/protocol';
 import { AppError, type ConversationRecord, type ConversationStore } from '@ottr/server';
-import { decodeCursor, encodeCursor, isInt, isObj, isStr } from './cursor.js';
+import { decodeCursor, encodeCursor, isInt, isObj, isStr } from '@ottr/server/storage-kit';
 import { json, type Conn, type Db, type Param } from './db.js';
 import { createMembershipOps } from './memberships.js';
 import { activateMember, appendSystemEvent } from './system-events.js';

@@ -1,36 +1,6 @@
-import { JOB_DEFAULTS, retryDelay, type JobQueue, type JobRecord, type JobStatus } from '@ottr/server';
+import { JOB_DEFAULTS, retryDelay, type JobQueue } from '@ottr/server';
+import { toJob, type JobRow } from '@ottr/server/storage-kit';
 import { json, type Db } from './db.js';
-
-interface JobRow {
-  id: string;
-  kind: string;
-  payload: string;
-  dedupe_key: string | null;
-  status: JobStatus;
-  due_at: number;
-  attempts: number;
-  max_attempts: number;
-  backoff_ms: number;
-  worker: string | null;
-  last_error: string | null;
-  created_at: number;
-  finished_at: number | null;
-}
-
-const toJob = (r: JobRow): JobRecord => ({
-  id: r.id,
-  kind: r.kind,
-  payload: JSON.parse(r.payload) as unknown,
-  dedupeKey: r.dedupe_key,
-  status: r.status,
-  runAt: r.due_at,
-  attempts: r.attempts,
-  maxAttempts: r.max_attempts,
-  worker: r.worker,
-  lastError: r.last_error,
-  createdAt: r.created_at,
-  finishedAt: r.finished_at,
-});
 
 /** Errors are kept for inspection, not as logs: the first few KiB. */
 const ERROR_KEPT = 4000;

@@ -1,6 +1,6 @@
 import type { AccountId, ConversationEvent } from '@ottr/protocol';
 import { AppError, type ConversationStore } from '@ottr/server';
-import { decodeCursor, encodeCursor, isInt, isObj, isStr } from './cursor.js';
+import { decodeCursor, encodeCursor, isInt, isObj, isStr } from '@ottr/server/storage-kit';
 import type { Conn, Db, Param } from './db.js';
 import { activateMember, appendSystemEvent } from './system-events.js';
 import { toMembership, type ConversationRow, type MembershipRow } from './views.js';

@@ -1,6 +1,6 @@
 import type { AccountId, ConversationEvent, ConversationId } from '@ottr/protocol';
 import type { ListPage } from '@ottr/server';
-import { decodeCursor, encodeCursor, isInt, isObj } from './cursor.js';
+import { decodeCursor, encodeCursor, isInt, isObj } from '@ottr/server/storage-kit';
 import type { Db, Param } from './db.js';
 import { eventColumns, toEvents, type EventRow } from './event-rows.js';
 

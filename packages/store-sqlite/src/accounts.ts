@@ -1,36 +1,8 @@
 import type { AccountId } from '@ottr/protocol';
-import { AppError, type AccountListItem, type AccountRecord, type AccountStore } from '@ottr/server';
+import { AppError, type AccountListItem, type AccountStore } from '@ottr/server';
 import Database from 'better-sqlite3';
-import { decodeCursor, encodeCursor, isInt, isObj, isStr } from './cursor.js';
+import { decodeCursor, encodeCursor, isInt, isObj, isStr, PATCH_COLUMNS, toAccount, type AccountRow } from '@ottr/server/storage-kit';
 import { json, type Db, type Param } from './db.js';
-
-interface AccountRow {
-  id: string;
-  phone: string | null;
-  email: string | null;
-  display_name: string;
-  about: string;
-  avatar: string | null;
-  presence_privacy: AccountRecord['presencePrivacy'];
-  created_at: number;
-  last_seen_at: number | null;
-  suspended_at: number | null;
-  deleted_at: number | null;
-}
-
-const toAccount = (r: AccountRow): AccountRecord => ({
-  id: r.id as AccountId,
-  phone: r.phone,
-  email: r.email,
-  displayName: r.display_name,
-  about: r.about,
-  avatar: r.avatar,
-  presencePrivacy: r.presence_privacy,
-  createdAt: r.created_at,
-  lastSeenAt: r.last_seen_at,
-  suspendedAt: r.suspended_at,
-  deletedAt: r.deleted_at,
-});
 
 /** Admin list position: creation time and id of the last account listed (the list runs newest first). */
 interface ListCursor {
@@ -40,8 +12,6 @@ interface ListCursor {
 const isListCursor = (c: unknown): c is ListCursor => isObj(c) && isInt(c.c) && isStr(c.i);
 
 const QUERY_CONDITIONS = { id: 'id = ?', phone: 'phone = ? AND deleted_at IS NULL', email: 'email = ? AND deleted_at IS NULL' } as const;
-
-const PATCH_COLUMNS = { displayName: 'display_name', about: 'about', avatar: 'avatar', presencePrivacy: 'presence_privacy' } as const;
 
 export function createAccountStore(db: Db): AccountStore {
   const load = (id: string) => {

@@ -1,32 +1,9 @@
 import type { AccountId } from '@ottr/protocol';
 import { AppError, type SyncEntryRecord, type SyncStore } from '@ottr/server';
-import { decodeCursor, encodeCursor, isInt, isObj, isStr } from './cursor.js';
+import { decodeCursor, encodeCursor, isSyncCursor, type SyncCursor } from '@ottr/server/storage-kit';
 import type { Db, Param } from './db.js';
 import { EVENT_COLUMNS, toEvents, type EventRow } from './event-rows.js';
 import { toView, VIEW_FROM, visibleEnd, type ViewRow } from './views.js';
-
-/**
- * Sync cursor state.
- * - `b`: base version. Changes mode: the page holds what was committed after version b.
- *   Snapshot mode: the version at which the snapshot started.
- * - `p`: position, the (membership version, conversation id) of the last row sent; null at the start.
- * - `s`: when the row at `p` was cut short, the last seq of it that was sent.
- * - `snap`: snapshot mode (the first sync of a device): current state, no events.
- */
-interface SyncCursor {
-  b: number;
-  p: [number, string] | null;
-  s?: number;
-  snap?: 1;
-}
-
-const isCursor = (c: unknown): c is SyncCursor =>
-  isObj(c) &&
-  isInt(c.b) &&
-  c.b >= 0 &&
-  (c.p === null || (Array.isArray(c.p) && c.p.length === 2 && isInt(c.p[0]) && isStr(c.p[1]))) &&
-  (c.s === undefined || (isInt(c.s) && c.p !== null)) &&
-  (c.snap === undefined || c.snap === 1);
 
 /** Receipts per conversation per page. */
 const RECEIPTS_MAX = 100;
@@ -120,7 +97,7 @@ export function createSyncStore(db: Db): SyncStore {
 
   return {
     async page(accountId, cursor, limit) {
-      const given = cursor === null ? null : decodeCursor(cursor, isCursor);
+      const given = cursor === null ? null : decodeCursor(cursor, isSyncCursor);
       const size = Math.max(1, limit);
       return db.read(() => {
         const now = db.value<number>("SELECT value FROM meta WHERE key = 'version'")!;

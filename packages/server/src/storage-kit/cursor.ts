@@ -1,6 +1,6 @@
-import { AppError } from '@ottr/server';
+import { AppError } from '../errors/index.js';
 
-/** Cursors are base64url JSON of a small state; their shape is private to the adapter. */
+/** Cursors are base64url JSON of a small state; their shape is private to the adapter that makes them. */
 export function encodeCursor(state: unknown): string {
   return Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
 }

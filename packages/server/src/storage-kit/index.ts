@@ -1,0 +1,14 @@
+/**
+ * What every SQL storage adapter shares: the opaque cursor codec, the sync cursor, and row →
+ * record/event mappers written against normalised rows (numbers as JS numbers, flags as
+ * booleans). SQL stays in the adapters; each converts its driver's quirks before mapping.
+ */
+export { decodeCursor, encodeCursor, isInt, isObj, isStr } from './cursor.js';
+export { EVENT_COLUMNS, REACTORS_LISTED, groupReactions, reactableIds, searchText, toEvent } from './event-rows.js';
+export type { EventRow, ReactorRow } from './event-rows.js';
+export { toConversation, toMembership, visibleEnd } from './views.js';
+export type { ConversationRow, MembershipRow } from './views.js';
+export { PATCH_COLUMNS, toAccount, toDevice, toJob, toToken } from './records.js';
+export type { AccountRow, DeviceRow, JobRow, TokenRow } from './records.js';
+export { isSyncCursor } from './sync-cursor.js';
+export type { SyncCursor } from './sync-cursor.js';
