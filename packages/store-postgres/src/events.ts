@@ -1,7 +1,8 @@
 import type { AccountId, ConversationEvent, EditRecord, MessageId } from '@ottr/protocol';
 import { AppError, type AppendRequest, type AppendResult, type EventStore } from '@ottr/server';
+import { EVENT_COLUMNS, searchText, toEvent, type EventRow } from '@ottr/server/storage-kit';
 import { json, type Conn, type Db, type Param } from './db.js';
-import { EVENT_COLUMNS, searchText, toEvent, toEvents, type EventRow } from './event-rows.js';
+import { toEvents } from './event-rows.js';
 import { searchMessages } from './search.js';
 import type { Tx, Writer } from './writer.js';
 

@@ -1,8 +1,8 @@
 import type { AccountId, ConversationEvent, ConversationId } from '@ottr/protocol';
 import type { ListPage } from '@ottr/server';
-import { decodeCursor, encodeCursor, isInt, isObj } from '@ottr/server/storage-kit';
+import { decodeCursor, encodeCursor, eventColumns, isInt, isObj, type EventRow } from '@ottr/server/storage-kit';
 import type { Db, Param } from './db.js';
-import { eventColumns, toEvents, type EventRow } from './event-rows.js';
+import { toEvents } from './event-rows.js';
 
 /** Marks around matched words in a snippet. */
 const MARK = '**';

@@ -1,8 +1,8 @@
 import type { AccountId, ConversationEvent, ConversationId } from '@ottr/protocol';
 import type { ListPage } from '@ottr/server';
-import { decodeCursor, encodeCursor, isInt, isObj } from '@ottr/server/storage-kit';
+import { decodeCursor, encodeCursor, EVENT_COLUMNS, isInt, isObj, type EventRow } from '@ottr/server/storage-kit';
 import type { Db, Param } from './db.js';
-import { EVENT_COLUMNS, toEvents, type EventRow } from './event-rows.js';
+import { toEvents } from './event-rows.js';
 
 /** Marks around matched words in a snippet. */
 const MARK = '**';

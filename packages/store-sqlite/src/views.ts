@@ -1,7 +1,8 @@
 import type { AccountId, ConversationId, ConversationKind, Role } from '@ottr/protocol';
 import type { ConversationRecord, MembershipRecord, MembershipStatus, MembershipView } from '@ottr/server';
 import type { Db } from './db.js';
-import { EVENT_COLUMNS, toEvents, type EventRow } from './event-rows.js';
+import { EVENT_COLUMNS, type EventRow } from '@ottr/server/storage-kit';
+import { toEvents } from './event-rows.js';
 
 export interface ConversationRow {
   id: string;

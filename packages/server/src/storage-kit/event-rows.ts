@@ -18,6 +18,10 @@ export interface EventRow {
 
 export const EVENT_COLUMNS = 'pk, id, conversation_id, seq, type, sender, at, target, content, data, edited_at, deleted_at';
 
+/** EVENT_COLUMNS qualified with a table alias. */
+export const eventColumns = (alias: string): string =>
+  EVENT_COLUMNS.split(', ').map((c) => `${alias}.${c}`).join(', ');
+
 /** Accounts listed per emoji in a reaction summary. */
 export const REACTORS_LISTED = 50;
 

@@ -4,7 +4,7 @@
  * booleans). SQL stays in the adapters; each converts its driver's quirks before mapping.
  */
 export { decodeCursor, encodeCursor, isInt, isObj, isStr } from './cursor.js';
-export { EVENT_COLUMNS, REACTORS_LISTED, groupReactions, reactableIds, searchText, toEvent } from './event-rows.js';
+export { EVENT_COLUMNS, eventColumns, REACTORS_LISTED, groupReactions, reactableIds, searchText, toEvent } from './event-rows.js';
 export type { EventRow, ReactorRow } from './event-rows.js';
 export { toConversation, toMembership, visibleEnd } from './views.js';
 export type { ConversationRow, MembershipRow } from './views.js';
