@@ -1,10 +1,10 @@
 import type { ConversationEvent } from '@ottr/protocol';
 import { AppError, type ConversationRecord, type ConversationStore } from '@ottr/server';
-import { decodeCursor, encodeCursor, isInt, isObj, isStr } from '@ottr/server/storage-kit';
+import { decodeCursor, encodeCursor, isInt, isObj, isStr, toConversation, type ConversationRow } from '@ottr/server/storage-kit';
 import { json, type Conn, type Db, type Param } from './db.js';
 import { createMembershipOps } from './memberships.js';
 import { activateMember, appendSystemEvent } from './system-events.js';
-import { toConversation, toViews, VIEW_SELECT, type ConversationRow, type ViewRow } from './views.js';
+import { toViews, VIEW_SELECT, type ViewRow } from './views.js';
 import type { Tx, Writer } from './writer.js';
 
 /** listForAccount position: pinned (0/1), last event time, conversation id of the last item. */

@@ -1,9 +1,9 @@
 import type { AccountId } from '@ottr/protocol';
 import { AppError, type SyncEntryRecord, type SyncStore } from '@ottr/server';
-import { decodeCursor, encodeCursor, EVENT_COLUMNS, isSyncCursor, type EventRow, type SyncCursor } from '@ottr/server/storage-kit';
+import { decodeCursor, encodeCursor, EVENT_COLUMNS, isSyncCursor, visibleEnd, type EventRow, type SyncCursor } from '@ottr/server/storage-kit';
 import type { Conn, Db, Param } from './db.js';
 import { toEvents } from './event-rows.js';
-import { toViews, VIEW_SELECT, visibleEnd, type ViewRow } from './views.js';
+import { toViews, VIEW_SELECT, type ViewRow } from './views.js';
 
 /** Receipts per conversation per page. */
 const RECEIPTS_MAX = 100;

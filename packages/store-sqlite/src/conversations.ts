@@ -1,10 +1,10 @@
 import type { ConversationEvent } from '@ottr/protocol';
 import { AppError, type ConversationRecord, type ConversationStore } from '@ottr/server';
-import { decodeCursor, encodeCursor, isInt, isObj, isStr } from '@ottr/server/storage-kit';
+import { decodeCursor, encodeCursor, isInt, isObj, isStr, toConversation, type ConversationRow } from '@ottr/server/storage-kit';
 import { bool, json, type Db, type Param } from './db.js';
 import { createMembershipOps } from './memberships.js';
 import { activateMember, appendSystemEvent } from './system-events.js';
-import { toConversation, toView, VIEW_FROM, type ConversationRow, type ViewRow } from './views.js';
+import { toView, VIEW_FROM, type ViewRow } from './views.js';
 import type { Writer } from './writer.js';
 
 /** listForAccount position: pinned, last event time, conversation id of the last item. */

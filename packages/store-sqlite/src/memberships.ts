@@ -1,9 +1,9 @@
 import type { AccountId, ConversationEvent } from '@ottr/protocol';
 import { AppError, type ConversationStore } from '@ottr/server';
-import { decodeCursor, encodeCursor, isInt, isObj, isStr } from '@ottr/server/storage-kit';
+import { decodeCursor, encodeCursor, isInt, isObj, isStr, type ConversationRow } from '@ottr/server/storage-kit';
 import { bool, json, type Db, type Param } from './db.js';
 import { activateMember, appendSystemEvent } from './system-events.js';
-import { toMembership, VIEW_FROM, type ConversationRow, type MembershipRow, type ViewRow } from './views.js';
+import { toMembership, VIEW_FROM, type MembershipRow, type ViewRow } from './views.js';
 import type { Writer } from './writer.js';
 
 /** listMembers position: join seq and account id of the last member listed. */
