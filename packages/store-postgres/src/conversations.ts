@@ -1,19 +1,11 @@
 import type { ConversationEvent } from '@ottr/protocol';
 import { AppError, type ConversationRecord, type ConversationStore } from '@ottr/server';
-import { decodeCursor, encodeCursor, isInt, isObj, isStr, toConversation, type ConversationRow } from '@ottr/server/storage-kit';
+import { decodeCursor, encodeCursor, isConversationListCursor, toConversation, type ConversationRow } from '@ottr/server/storage-kit';
 import { json, type Conn, type Db, type Param } from './db.js';
 import { createMembershipOps } from './memberships.js';
 import { activateMember, appendSystemEvent } from './system-events.js';
 import { toViews, VIEW_SELECT, type ViewRow } from './views.js';
 import type { Tx, Writer } from './writer.js';
-
-/** listForAccount position: pinned (0/1), last event time, conversation id of the last item. */
-interface ListCursor {
-  p: number;
-  t: number;
-  id: string;
-}
-const isListCursor = (c: unknown): c is ListCursor => isObj(c) && isInt(c.p) && isInt(c.t) && isStr(c.id);
 
 export function createConversationStore(db: Db, writer: Writer): ConversationStore {
   const load = async (c: Conn, id: string): Promise<ConversationRecord | null> => {
@@ -84,7 +76,7 @@ export function createConversationStore(db: Db, writer: Writer): ConversationSto
       const conds = ["m.account_id = $1 AND m.status = 'active' AND m.archived = $2"];
       const args: Param[] = [accountId, opts.archived];
       if (opts.cursor !== undefined) {
-        const c = decodeCursor(opts.cursor, isListCursor);
+        const c = decodeCursor(opts.cursor, isConversationListCursor);
         args.push(c.p === 1, c.t, c.id);
         conds.push('(m.pinned < $3 OR (m.pinned = $3 AND (c.last_event_at < $4 OR (c.last_event_at = $4 AND c.id > $5))))');
       }

@@ -1,22 +1,10 @@
 import type { AccountId, ConversationEvent } from '@ottr/protocol';
-import { AppError, type ConversationStore } from '@ottr/server';
-import { decodeCursor, encodeCursor, isInt, isObj, isStr, toMembership, type ConversationRow, type MembershipRow } from '@ottr/server/storage-kit';
+import { AppError } from '@ottr/server';
+import { decodeCursor, encodeCursor, isMembersCursor, toMembership, type ConversationRow, type MembershipOps, type MembershipRow } from '@ottr/server/storage-kit';
 import type { Conn, Db, Param } from './db.js';
 import { activateMember, appendSystemEvent } from './system-events.js';
 
 import type { Writer } from './writer.js';
-
-/** listMembers position: join seq and account id of the last member listed. */
-interface MembersCursor {
-  j: number;
-  a: string;
-}
-const isMembersCursor = (c: unknown): c is MembersCursor => isObj(c) && isInt(c.j) && isStr(c.a);
-
-type MembershipOps = Pick<
-  ConversationStore,
-  'getMembership' | 'listMembers' | 'activeMemberIds' | 'addMembers' | 'removeMember' | 'setRole' | 'updateMembership' | 'moveReceipt' | 'receiptsAt'
->;
 
 /**
  * Membership reads, and writes through the writer: every write locks its conversation's row

@@ -1,19 +1,11 @@
 import type { ConversationEvent } from '@ottr/protocol';
 import { AppError, type ConversationRecord, type ConversationStore } from '@ottr/server';
-import { decodeCursor, encodeCursor, isInt, isObj, isStr, toConversation, type ConversationRow } from '@ottr/server/storage-kit';
+import { decodeCursor, encodeCursor, isConversationListCursor, toConversation, type ConversationRow } from '@ottr/server/storage-kit';
 import { bool, json, type Db, type Param } from './db.js';
 import { createMembershipOps } from './memberships.js';
 import { activateMember, appendSystemEvent } from './system-events.js';
 import { toView, VIEW_FROM, type ViewRow } from './views.js';
 import type { Writer } from './writer.js';
-
-/** listForAccount position: pinned, last event time, conversation id of the last item. */
-interface ListCursor {
-  p: number;
-  t: number;
-  id: string;
-}
-const isListCursor = (c: unknown): c is ListCursor => isObj(c) && isInt(c.p) && isInt(c.t) && isStr(c.id);
 
 export function createConversationStore(db: Db, writer: Writer): ConversationStore {
   const load = (id: string): ConversationRecord | null => {
@@ -78,7 +70,7 @@ export function createConversationStore(db: Db, writer: Writer): ConversationSto
       const conds = ["m.account_id = ? AND m.status = 'active' AND m.archived = ?"];
       const args: Param[] = [accountId, bool(opts.archived)];
       if (opts.cursor !== undefined) {
-        const c = decodeCursor(opts.cursor, isListCursor);
+        const c = decodeCursor(opts.cursor, isConversationListCursor);
         conds.push('(m.pinned < ? OR (m.pinned = ? AND (c.last_event_at < ? OR (c.last_event_at = ? AND c.id > ?))))');
         args.push(c.p, c.p, c.t, c.t, c.id);
       }

@@ -1,22 +1,10 @@
 import type { AccountId, ConversationEvent } from '@ottr/protocol';
-import { AppError, type ConversationStore } from '@ottr/server';
-import { decodeCursor, encodeCursor, isInt, isObj, isStr, type ConversationRow } from '@ottr/server/storage-kit';
+import { AppError } from '@ottr/server';
+import { decodeCursor, encodeCursor, isMembersCursor, type ConversationRow, type MembershipOps } from '@ottr/server/storage-kit';
 import { bool, json, type Db, type Param } from './db.js';
 import { activateMember, appendSystemEvent } from './system-events.js';
 import { toMembership, VIEW_FROM, type MembershipRow, type ViewRow } from './views.js';
 import type { Writer } from './writer.js';
-
-/** listMembers position: join seq and account id of the last member listed. */
-interface MembersCursor {
-  j: number;
-  a: string;
-}
-const isMembersCursor = (c: unknown): c is MembersCursor => isObj(c) && isInt(c.j) && isStr(c.a);
-
-type MembershipOps = Pick<
-  ConversationStore,
-  'getMembership' | 'listMembers' | 'activeMemberIds' | 'addMembers' | 'removeMember' | 'setRole' | 'updateMembership' | 'moveReceipt' | 'receiptsAt'
->;
 
 export function createMembershipOps(db: Db, writer: Writer): MembershipOps {
   const membership = (id: string, accountId: string) =>

@@ -12,3 +12,5 @@ export { PATCH_COLUMNS, toAccount, toDevice, toJob, toToken } from './records.js
 export type { AccountRow, DeviceRow, JobRow, TokenRow } from './records.js';
 export { isSyncCursor } from './sync-cursor.js';
 export type { SyncCursor } from './sync-cursor.js';
+export { isConversationListCursor, isMembersCursor } from './list-cursors.js';
+export type { ConversationListCursor, MembersCursor, MembershipOps } from './list-cursors.js';
