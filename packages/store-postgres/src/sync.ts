@@ -1,6 +1,6 @@
 import type { AccountId } from '@ottr/protocol';
-import { AppError, type SyncEntryRecord, type SyncStore } from '@ottr/server';
-import { decodeCursor, encodeCursor, EVENT_COLUMNS, isSyncCursor, visibleEnd, type EventRow, type SyncCursor } from '@ottr/server/storage-kit';
+import type { SyncEntryRecord, SyncStore } from '@ottr/server';
+import { decodeCursor, EVENT_COLUMNS, isSyncCursor, pageCursor, startingCursor, visibleEnd, type EventRow, type SyncCursor } from '@ottr/server/storage-kit';
 import type { Conn, Db, Param } from './db.js';
 import { toEvents } from './event-rows.js';
 import { toViews, VIEW_SELECT, type ViewRow } from './views.js';
@@ -124,10 +124,9 @@ export function createSyncStore(db: Db): SyncStore {
       const size = Math.max(1, limit);
       return db.read(async (c) => {
         const now = (await c.value<number>('SELECT version FROM version_counter'))!;
-        const cur: SyncCursor = given ?? { b: now, p: null, snap: 1 };
-        if (cur.b > now) throw new AppError('invalid_cursor', 'The cursor is ahead of this store');
+        const cur = startingCursor(given, now);
         const { entries, next } = cur.snap === 1 ? await snapshot(c, accountId, cur, size) : await changes(c, accountId, cur, size);
-        return { entries, cursor: encodeCursor(next ?? { b: now, p: null }), hasMore: next !== null };
+        return { entries, cursor: pageCursor(next, now), hasMore: next !== null };
       });
     },
   };

@@ -1,6 +1,6 @@
 import type { AccountId } from '@ottr/protocol';
-import { AppError, type SyncEntryRecord, type SyncStore } from '@ottr/server';
-import { decodeCursor, encodeCursor, EVENT_COLUMNS, isSyncCursor, visibleEnd, type EventRow, type SyncCursor } from '@ottr/server/storage-kit';
+import type { SyncEntryRecord, SyncStore } from '@ottr/server';
+import { decodeCursor, EVENT_COLUMNS, isSyncCursor, pageCursor, startingCursor, visibleEnd, type EventRow, type SyncCursor } from '@ottr/server/storage-kit';
 import type { Db, Param } from './db.js';
 import { toEvents } from './event-rows.js';
 import { toView, VIEW_FROM, type ViewRow } from './views.js';
@@ -101,10 +101,9 @@ export function createSyncStore(db: Db): SyncStore {
       const size = Math.max(1, limit);
       return db.read(() => {
         const now = db.value<number>("SELECT value FROM meta WHERE key = 'version'")!;
-        const c: SyncCursor = given ?? { b: now, p: null, snap: 1 };
-        if (c.b > now) throw new AppError('invalid_cursor', 'The cursor is ahead of this store');
+        const c = startingCursor(given, now);
         const { entries, next } = c.snap === 1 ? snapshot(accountId, c, size) : changes(accountId, c, size);
-        return { entries, cursor: encodeCursor(next ?? { b: now, p: null }), hasMore: next !== null };
+        return { entries, cursor: pageCursor(next, now), hasMore: next !== null };
       });
     },
   };

@@ -10,7 +10,7 @@ export { toConversation, toMembership, visibleEnd } from './views.js';
 export type { ConversationRow, MembershipRow } from './views.js';
 export { PATCH_COLUMNS, toAccount, toDevice, toJob, toToken } from './records.js';
 export type { AccountRow, DeviceRow, JobRow, TokenRow } from './records.js';
-export { isSyncCursor } from './sync-cursor.js';
+export { isSyncCursor, pageCursor, startingCursor } from './sync-cursor.js';
 export type { SyncCursor } from './sync-cursor.js';
 export { isConversationListCursor, isMembersCursor } from './list-cursors.js';
 export type { ConversationListCursor, MembersCursor, MembershipOps } from './list-cursors.js';
