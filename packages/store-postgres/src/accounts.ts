@@ -1,6 +1,6 @@
 import type { AccountId } from '@ottr/protocol';
 import { AppError, type AccountListItem, type AccountStore } from '@ottr/server';
-import { decodeCursor, encodeCursor, isInt, isObj, isStr, PATCH_COLUMNS, toAccount, type AccountRow } from '@ottr/server/storage-kit';
+import { decodeCursor, isInt, isObj, isStr, pageOf, PATCH_COLUMNS, toAccount, type AccountRow } from '@ottr/server/storage-kit';
 import { violated, type Db, type Param } from './db.js';
 
 /** list position: createdAt and id of the last account listed. */
@@ -89,11 +89,10 @@ export function createAccountStore(db: Db): AccountStore {
          ORDER BY a.created_at DESC, a.id DESC LIMIT $${args.length}`,
         ...args,
       );
-      const page = rows.slice(0, options.limit);
-      const last = page.at(-1);
+      const { page, next } = pageOf(rows, options.limit, (last) => ({ t: last.created_at, id: last.id }));
       return {
         items: page.map((r): AccountListItem => ({ ...toAccount(r), devices: r.devices })),
-        next: rows.length > options.limit && last !== undefined ? encodeCursor({ t: last.created_at, id: last.id }) : null,
+        next,
       };
     },
 

@@ -1,6 +1,6 @@
 import type { AccountId, ConversationEvent } from '@ottr/protocol';
 import { AppError } from '@ottr/server';
-import { decodeCursor, encodeCursor, isMembersCursor, toMembership, type ConversationRow, type MembershipOps, type MembershipRow } from '@ottr/server/storage-kit';
+import { decodeCursor, isMembersCursor, pageOf, toMembership, type ConversationRow, type MembershipOps, type MembershipRow } from '@ottr/server/storage-kit';
 import type { Conn, Db, Param } from './db.js';
 import { activateMember, appendSystemEvent } from './system-events.js';
 
@@ -35,11 +35,10 @@ export function createMembershipOps(db: Db, writer: Writer): MembershipOps {
       }
       args.push(opts.limit + 1);
       const rows = await db.rows<MembershipRow>(`SELECT * FROM memberships WHERE ${conds.join(' AND ')} ORDER BY join_seq, account_id LIMIT $${args.length}`, ...args);
-      const page = rows.slice(0, opts.limit);
-      const last = page.at(-1);
+      const { page, next } = pageOf(rows, opts.limit, (last) => ({ j: last.join_seq, a: last.account_id }));
       return {
         items: page.map(toMembership),
-        next: rows.length > opts.limit && last !== undefined ? encodeCursor({ j: last.join_seq, a: last.account_id }) : null,
+        next,
       };
     },
 

@@ -1,7 +1,7 @@
 import type { AccountId } from '@ottr/protocol';
 import { AppError, type AccountListItem, type AccountStore } from '@ottr/server';
 import Database from 'better-sqlite3';
-import { decodeCursor, encodeCursor, isInt, isObj, isStr, PATCH_COLUMNS, toAccount, type AccountRow } from '@ottr/server/storage-kit';
+import { decodeCursor, isInt, isObj, isStr, pageOf, PATCH_COLUMNS, toAccount, type AccountRow } from '@ottr/server/storage-kit';
 import { json, type Db, type Param } from './db.js';
 
 /** Admin list position: creation time and id of the last account listed (the list runs newest first). */
@@ -89,11 +89,10 @@ export function createAccountStore(db: Db): AccountStore {
          FROM accounts ${conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`,
         ...args, limit + 1,
       );
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
+      const { page, next } = pageOf(rows, limit, (last) => ({ c: last.created_at, i: last.id }));
       return {
         items: page.map((r): AccountListItem => ({ ...toAccount(r), devices: r.devices })),
-        next: rows.length > limit && last !== undefined ? encodeCursor({ c: last.created_at, i: last.id }) : null,
+        next,
       };
     },
 

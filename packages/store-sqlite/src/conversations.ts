@@ -1,6 +1,6 @@
 import type { ConversationEvent } from '@ottr/protocol';
 import { AppError, type ConversationRecord, type ConversationStore } from '@ottr/server';
-import { decodeCursor, encodeCursor, isConversationListCursor, toConversation, type ConversationRow } from '@ottr/server/storage-kit';
+import { decodeCursor, isConversationListCursor, pageOf, toConversation, type ConversationRow } from '@ottr/server/storage-kit';
 import { bool, json, type Db, type Param } from './db.js';
 import { createMembershipOps } from './memberships.js';
 import { activateMember, appendSystemEvent } from './system-events.js';
@@ -78,11 +78,10 @@ export function createConversationStore(db: Db, writer: Writer): ConversationSto
         `SELECT c.*, m.* FROM ${VIEW_FROM} WHERE ${conds.join(' AND ')} ORDER BY m.pinned DESC, c.last_event_at DESC, c.id LIMIT ?`,
         ...args, opts.limit + 1,
       );
-      const page = rows.slice(0, opts.limit);
-      const last = page.at(-1);
+      const { page, next } = pageOf(rows, opts.limit, (last) => ({ p: last.pinned, t: last.last_event_at, id: last.id }));
       return {
         items: page.map((r) => toView(db, r)),
-        next: rows.length > opts.limit && last !== undefined ? encodeCursor({ p: last.pinned, t: last.last_event_at, id: last.id }) : null,
+        next,
       };
     },
 

@@ -1,6 +1,6 @@
 import type { AccountId, ConversationEvent } from '@ottr/protocol';
 import { AppError } from '@ottr/server';
-import { decodeCursor, encodeCursor, isMembersCursor, type ConversationRow, type MembershipOps } from '@ottr/server/storage-kit';
+import { decodeCursor, isMembersCursor, pageOf, type ConversationRow, type MembershipOps } from '@ottr/server/storage-kit';
 import { bool, json, type Db, type Param } from './db.js';
 import { activateMember, appendSystemEvent } from './system-events.js';
 import { toMembership, VIEW_FROM, type MembershipRow, type ViewRow } from './views.js';
@@ -30,11 +30,10 @@ export function createMembershipOps(db: Db, writer: Writer): MembershipOps {
         args.push(c.j, c.j, c.a);
       }
       const rows = db.all<MembershipRow>(`SELECT * FROM memberships WHERE ${conds.join(' AND ')} ORDER BY join_seq, account_id LIMIT ?`, ...args, opts.limit + 1);
-      const page = rows.slice(0, opts.limit);
-      const last = page.at(-1);
+      const { page, next } = pageOf(rows, opts.limit, (last) => ({ j: last.join_seq, a: last.account_id }));
       return {
         items: page.map(toMembership),
-        next: rows.length > opts.limit && last !== undefined ? encodeCursor({ j: last.join_seq, a: last.account_id }) : null,
+        next,
       };
     },
 

@@ -20,3 +20,13 @@ export function decodeCursor<T>(cursor: string, valid: (state: unknown) => state
 export const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
 export const isStr = (v: unknown): v is string => typeof v === 'string';
 export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A page from rows fetched with LIMIT limit + 1: the first `limit` rows, and the cursor at the
+ * last of them (`position` gives its state) when a row beyond them shows there is more.
+ */
+export function pageOf<R>(rows: readonly R[], limit: number, position: (last: R) => unknown): { page: R[]; next: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { page, next: rows.length > limit && last !== undefined ? encodeCursor(position(last)) : null };
+}

@@ -3,7 +3,7 @@
  * record/event mappers written against normalised rows (numbers as JS numbers, flags as
  * booleans). SQL stays in the adapters; each converts its driver's quirks before mapping.
  */
-export { decodeCursor, encodeCursor, isInt, isObj, isStr } from './cursor.js';
+export { decodeCursor, encodeCursor, isInt, isObj, isStr, pageOf } from './cursor.js';
 export { EVENT_COLUMNS, eventColumns, REACTORS_LISTED, groupReactions, reactableIds, searchText, toEvent } from './event-rows.js';
 export type { EventRow, ReactorRow } from './event-rows.js';
 export { toConversation, toMembership, visibleEnd } from './views.js';
