@@ -21,6 +21,8 @@ const COMMANDS = [
   ['admin', 'accounts', 'create'],
   ['admin', 'accounts', 'suspend'],
   ['admin', 'accounts', 'delete'],
+  ['admin', 'export'],
+  ['admin', 'import'],
 ];
 
 async function help(words: string[]): Promise<{ code: number | null; out: string }> {

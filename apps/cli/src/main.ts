@@ -19,7 +19,7 @@ Commands:
   history <conversation>    Show a conversation's messages
   tail [<conversation>]     Stream messages, receipts and typing live until Ctrl-C
   group create|add|remove   Create groups and manage their members
-  admin login|accounts      Server administration (accounts list/create/suspend/unsuspend/delete)
+  admin login|accounts      Server administration (accounts list/create/suspend/unsuspend/delete, export, import)
 
 ${GLOBAL_HELP}
   -v, --version    Print the version

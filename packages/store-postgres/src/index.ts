@@ -3,6 +3,7 @@ import { createAccountStore } from './accounts.js';
 import { createAuthStore } from './auth.js';
 import { createConversationStore } from './conversations.js';
 import { createPool, Db } from './db.js';
+import { exportAll, importAll } from './dump.js';
 import { createEventStore } from './events.js';
 import { createJobQueue } from './jobs.js';
 import { migrate } from './migrations/index.js';
@@ -55,6 +56,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     sync: createSyncStore(db),
     jobs: createJobQueue(db),
     stats: () => writer.stats(),
+    exportAll: () => exportAll(db),
+    importAll: (source) => importAll(db, source),
     close() {
       closing ??= (async () => {
         await writer.close();

@@ -3,6 +3,7 @@ import { createAccountStore } from './accounts.js';
 import { createAuthStore } from './auth.js';
 import { createConversationStore } from './conversations.js';
 import { Db } from './db.js';
+import { exportAll, importAll } from './dump.js';
 import { createEventStore } from './events.js';
 import { createJobQueue } from './jobs.js';
 import { openDatabase } from './open.js';
@@ -32,6 +33,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     sync: createSyncStore(db),
     jobs: createJobQueue(db),
     stats: () => writer.stats(),
+    exportAll: () => exportAll(db),
+    importAll: (source) => importAll(db, writer, source),
     async close() {
       writer.close();
       raw.close();

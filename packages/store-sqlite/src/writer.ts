@@ -80,6 +80,12 @@ export class Writer {
     this.version = db.value<number>("SELECT value FROM meta WHERE key = 'version'") ?? 0;
   }
 
+  /** Reloads the counters from the database (after importAll wrote them behind the writer's back). */
+  reload(): void {
+    this.version = this.db.value<number>("SELECT value FROM meta WHERE key = 'version'") ?? 0;
+    this.seqs.clear();
+  }
+
   lastSeq(conversationId: string): number {
     let seq = this.seqs.get(conversationId);
     if (seq === undefined) {

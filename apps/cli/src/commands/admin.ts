@@ -21,8 +21,11 @@ export const ADMIN_USAGE = `Usage: ottr admin <command> …
   ottr admin accounts suspend <account-id>
   ottr admin accounts unsuspend <account-id>
   ottr admin accounts delete <account-id> [--yes]
+  ottr admin export [--data-dir D] [--out FILE]               Dump a stopped installation's store (JSON Lines)
+  ottr admin import --in FILE                                 Load a dump into an empty store (OTTR_STORE, …)
 
-These use the server's admin API (its OTTR_ADMIN_TOKEN), not your signed-in session.
+These use the server's admin API (its OTTR_ADMIN_TOKEN), not your signed-in session;
+export and import open the store directly, configured like \`ottr serve\`.
 
 ${TOKEN_HELP}
 
@@ -36,6 +39,8 @@ export async function adminCommand(argv: string[], base: Base): Promise<number> 
   if (sub === '-h' || sub === '--help') throw new HelpRequested(ADMIN_USAGE);
   if (sub === 'login') return login(rest, base);
   if (sub === 'logout') return logout(rest, base);
+  if (sub === 'export') return exportStore(rest, base);
+  if (sub === 'import') return importStore(rest, base);
   if (sub === 'accounts') {
     const [action, ...args] = rest;
     switch (action) {
@@ -57,7 +62,7 @@ export async function adminCommand(argv: string[], base: Base): Promise<number> 
         throw new UsageError(`unknown accounts command '${action}'`, ADMIN_USAGE);
     }
   }
-  if (sub === undefined) throw new UsageError('missing admin command (login, logout or accounts)', ADMIN_USAGE);
+  if (sub === undefined) throw new UsageError('missing admin command (login, logout, accounts, export or import)', ADMIN_USAGE);
   throw new UsageError(`unknown admin command '${sub}'`, ADMIN_USAGE);
 }
 
@@ -312,4 +317,77 @@ async function describe(client: OttrClient, ctx: Ctx, server: string, id: Accoun
   const a = page.items[0];
   if (!a || a.deletedAt !== null) throw new CliError(`no account ${id} (or it was deleted)`, { code: 'not_found', hint: 'find ids with `ottr admin accounts list`' });
   return [a.displayName, a.phone ?? a.email].filter(Boolean).join(', ');
+}
+
+const EXPORT_USAGE = `Usage: ottr admin export [--data-dir D] [--out FILE]
+
+Writes every table of the store to FILE (default: standard output) as JSON Lines: a header
+line {"format":"ottr-export","version":1,…}, then one line per batch of rows. The store is
+the one \`ottr serve\` would open with the same environment and --data-dir (by default the
+SQLite file <data-dir>/ottr.db). Stop the server first.
+
+Options:
+  --data-dir D     Data directory of the installation    env OTTR_DATA_DIR, default ./data
+  --out FILE       Where to write (created mode 0600)    default: standard output
+`;
+
+const IMPORT_USAGE = `Usage: ottr admin import --in FILE
+
+Loads an \`ottr admin export\` file into the store configured by the environment, e.g.
+OTTR_STORE=postgres OTTR_POSTGRES_URL=postgres://…/ottr. The store must be empty (a freshly
+created database): one that holds data is refused and left unchanged. All or nothing.
+
+Options:
+  --in FILE        The export file
+`;
+
+/** Failures of export/import (a bad file, a store that is not empty, a wrong configuration) in words. */
+function transferError(err: unknown): Error {
+  const name = err instanceof Error ? err.name : '';
+  if (name === 'TransferError' || name === 'ImportError' || name === 'ConfigError') return new CliError((err as Error).message, { code: 'transfer_failed' });
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+const summary = (counts: Record<string, number>): string =>
+  Object.entries(counts)
+    .filter(([table]) => table !== 'store')
+    .map(([table, n]) => `${table} ${n}`)
+    .join(', ');
+
+async function exportStore(argv: string[], base: Base): Promise<number> {
+  const { values, positionals, ctx } = setup(base, 'admin export', argv, { 'data-dir': { type: 'string' }, out: { type: 'string' } }, EXPORT_USAGE);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`, EXPORT_USAGE);
+  const dataDir = str(values, 'data-dir');
+  const out = str(values, 'out');
+  try {
+    const { exportInstallation } = await import('@ottr/server-app');
+    const counts = await exportInstallation(ctx.env, out ?? process.stdout, { config: dataDir !== undefined ? { dataDir } : {} }).catch((err: unknown) => {
+      throw transferError(err);
+    });
+    const line = `Exported ${summary(counts)}${out ? ` to ${out}` : ''}.\n`;
+    if (out === undefined) base.io.stderr(line);
+    else if (ctx.json) ctx.printJson({ out, rows: counts });
+    else ctx.print(line.trimEnd());
+    return 0;
+  } finally {
+    ctx.close();
+  }
+}
+
+async function importStore(argv: string[], base: Base): Promise<number> {
+  const { values, positionals, ctx } = setup(base, 'admin import', argv, { in: { type: 'string' } }, IMPORT_USAGE);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`, IMPORT_USAGE);
+  const file = str(values, 'in');
+  if (file === undefined) throw new UsageError('missing --in FILE', IMPORT_USAGE);
+  try {
+    const { importInstallation } = await import('@ottr/server-app');
+    const counts = await importInstallation(ctx.env, file).catch((err: unknown) => {
+      throw transferError(err);
+    });
+    if (ctx.json) ctx.printJson({ in: file, rows: counts });
+    else ctx.print(`Imported ${summary(counts)} from ${file}.`);
+    return 0;
+  } finally {
+    ctx.close();
+  }
 }

@@ -32,8 +32,26 @@ export interface Store {
   readonly sync: SyncStore;
   /** Durable background jobs, in the same database. */
   readonly jobs: JobQueue;
+  /**
+   * Every durable table, in dependency order, in batches, in the store-neutral shape of
+   * storage-kit's DUMP_TABLES (the last batch: the `store` counters). For moving an
+   * installation to another store; run it on a stopped installation.
+   */
+  exportAll(): AsyncIterable<ExportBatch>;
+  /**
+   * Loads an export into this store, which must be empty (else it throws, changing nothing),
+   * in one transaction: the rows, then the counters (version; conversations keep their
+   * last_seq) and the search index rebuilt from message content. Returns rows per table.
+   */
+  importAll(source: AsyncIterable<ExportBatch>): Promise<Record<string, number>>;
   /** Flushes pending writes and releases the database. */
   close(): Promise<void>;
+}
+
+/** One batch of one table of an export (Store.exportAll). */
+export interface ExportBatch {
+  table: string;
+  rows: Record<string, unknown>[];
 }
 
 // ---- accounts ---------------------------------------------------------------------------

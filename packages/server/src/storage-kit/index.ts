@@ -14,3 +14,5 @@ export { isSyncCursor, pageCursor, startingCursor } from './sync-cursor.js';
 export type { SyncCursor } from './sync-cursor.js';
 export { isConversationListCursor, isMembersCursor } from './list-cursors.js';
 export type { ConversationListCursor, MembersCursor, MembershipOps } from './list-cursors.js';
+export { checkedBatches, DUMP_BATCH, DUMP_TABLES, ImportError, NOT_EMPTY } from './dump.js';
+export type { DumpTable, DumpValue } from './dump.js';
