@@ -12,6 +12,7 @@ import { membershipTests } from './store/memberships.js';
 import { receiptTests } from './store/receipts.js';
 import { searchTests } from './store/search.js';
 import { syncTests } from './store/sync.js';
+import { transferTests } from './store/transfer.js';
 
 /**
  * The one conformance suite of the storage port: every adapter runs it, each against a fresh
@@ -34,6 +35,7 @@ export function storeConformance(name: string, open: () => Promise<Store>, gaps:
       },
       f: new Fixture(() => suite.store),
       test: makeTest(gaps),
+      open,
     };
     beforeEach(async () => {
       current = await open();
@@ -42,7 +44,7 @@ export function storeConformance(name: string, open: () => Promise<Store>, gaps:
       await current?.close();
       current = undefined;
     });
-    for (const part of [accountTests, accountAdminTests, authTests, conversationTests, membershipTests, listTests, receiptTests, eventTests, concurrencyTests, searchTests, syncTests]) {
+    for (const part of [accountTests, accountAdminTests, authTests, conversationTests, membershipTests, listTests, receiptTests, eventTests, concurrencyTests, searchTests, syncTests, transferTests]) {
       part(suite);
     }
   });

@@ -9,6 +9,8 @@ export interface Suite {
   readonly store: Store;
   readonly f: Fixture;
   readonly test: (name: string, fn: () => Promise<void>) => void;
+  /** Opens another fresh store of the same adapter (the caller closes it). */
+  readonly open: () => Promise<Store>;
 }
 
 export function makeTest(gaps: Readonly<Record<string, string>>): Suite['test'] {
