@@ -57,3 +57,22 @@ it('a request answered session_revoked ends the session even without a socket', 
     await Promise.all([revoked.close(), other.close()]);
   }
 });
+
+it('client.admin.adminCreateSession provisions a device without a code; a client with that session connects and talks', async () => {
+  const admin = createClient({ baseUrl: server.url, adminToken: ADMIN_TOKEN });
+  expect(admin.admin.operations).toContain('adminCreateSession');
+  const peer = await server.signIn();
+  const made = await admin.admin.adminCreateAccount({ body: { email: `bot-${Date.now()}@example.com`, displayName: 'Bot' } });
+  const session = await admin.admin.adminCreateSession({ params: { accountId: made.id }, body: { device: { name: 'sdk bot' } } });
+  expect(session).toMatchObject({ accountId: made.id, newAccount: false });
+  const bot = nodeClient(server.url, session);
+  try {
+    await bot.connect();
+    expect(bot.state).toBe('live');
+    expect((await bot.devices.list()).map((d) => [d.id, d.name])).toEqual([[session.deviceId, 'sdk bot']]);
+    expect((await bot.profile.me()).displayName).toBe('Bot');
+    await expect(admin.admin.adminCreateSession({ params: { accountId: peer.accountId as never }, body: { device: { name: 'x' } } }, { token: 'x'.repeat(40) })).rejects.toMatchObject({ code: 'unauthorized' });
+  } finally {
+    await bot.close();
+  }
+});

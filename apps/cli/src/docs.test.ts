@@ -19,6 +19,7 @@ const COMMANDS = [
   ['admin', 'login'],
   ['admin', 'accounts', 'list'],
   ['admin', 'accounts', 'create'],
+  ['admin', 'accounts', 'session'],
   ['admin', 'accounts', 'suspend'],
   ['admin', 'accounts', 'delete'],
   ['admin', 'export'],

@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { AccountIdSchema } from './ids.js';
 import { LIMITS } from './limits.js';
+import { DeviceInfoSchema } from './models.js';
 
 const Strict = { additionalProperties: false } as const;
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -50,3 +51,7 @@ export const AdminAccountPageSchema = Type.Object(
   { items: Type.Array(AdminAccountSchema), next: Type.Union([Type.String(), Type.Null()], { description: 'Opaque cursor; null at the end' }) },
   Strict,
 );
+
+/** Body of POST /v1/admin/accounts/{accountId}/sessions: the device to sign in, as at /v1/auth/verify. */
+export const AdminCreateSessionSchema = Type.Object({ device: DeviceInfoSchema }, Strict);
+export type AdminCreateSession = Static<typeof AdminCreateSessionSchema>;

@@ -62,6 +62,16 @@ export const DeviceSchema = Type.Object(
 );
 export type Device = Static<typeof DeviceSchema>;
 
+/** The device a sign-in creates: its name and optional platform (POST /v1/auth/verify, adminCreateSession). */
+export const DeviceInfoSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 64 }),
+    platform: Type.Optional(Type.String({ maxLength: 32 })),
+  },
+  { additionalProperties: false },
+);
+export type DeviceInfo = Static<typeof DeviceInfoSchema>;
+
 export const ConversationKindSchema = Type.Union([Type.Literal('direct'), Type.Literal('group'), Type.Literal('channel')]);
 export type ConversationKind = Static<typeof ConversationKindSchema>;
 

@@ -5,6 +5,7 @@ import { EventSchema } from './events.js';
 import {
   AccountSchema,
   ConversationListItemSchema,
+  DeviceInfoSchema,
   DeviceSchema,
   EditRecordSchema,
   MemberSchema,
@@ -19,7 +20,7 @@ import {
 } from './models.js';
 import { EmojiSchema, EventResultSchema, SendBodySchema } from './frames.js';
 import { LIMITS } from './limits.js';
-import { AdminAccountPageSchema, AdminAccountSchema, AdminAccountsQuerySchema, AdminCreateAccountSchema } from './admin.js';
+import { AdminAccountPageSchema, AdminAccountSchema, AdminAccountsQuerySchema, AdminCreateAccountSchema, AdminCreateSessionSchema } from './admin.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -62,13 +63,6 @@ export const CodeSentSchema = Type.Object(
     identifier: Type.String(),
     channel: Type.Union([Type.Literal('sms'), Type.Literal('email')]),
     expiresAt: Type.Integer(),
-  },
-  Strict,
-);
-export const DeviceInfoSchema = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 64 }),
-    platform: Type.Optional(Type.String({ maxLength: 32 })),
   },
   Strict,
 );
@@ -202,6 +196,7 @@ export const ROUTES = {
   adminCreateAccount: { method: 'POST', path: '/v1/admin/accounts', tag: 'admin', auth: 'admin', summary: 'Create an account for a phone number or email address without a code (conflict if taken)', body: AdminCreateAccountSchema, status: 200, response: AdminAccountSchema },
   adminSuspendAccount: { method: 'POST', path: '/v1/admin/accounts/{accountId}/suspend', tag: 'admin', auth: 'admin', summary: 'Suspend an account: its sockets are closed (4204) and its tokens and sign-in answer account_suspended', params: P.account, status: 200, response: AdminAccountSchema },
   adminUnsuspendAccount: { method: 'POST', path: '/v1/admin/accounts/{accountId}/unsuspend', tag: 'admin', auth: 'admin', summary: 'Lift a suspension: existing devices work again', params: P.account, status: 200, response: AdminAccountSchema },
+  adminCreateSession: { method: 'POST', path: '/v1/admin/accounts/{accountId}/sessions', tag: 'admin', auth: 'admin', summary: 'Sign a new device in to an account without a code (bots, automation, load tests); the same session as /v1/auth/verify', params: P.account, body: AdminCreateSessionSchema, status: 200, response: SessionSchema },
   adminDeleteAccount: { method: 'DELETE', path: '/v1/admin/accounts/{accountId}', tag: 'admin', auth: 'admin', summary: 'Delete an account exactly as its owner would (DELETE /v1/me)', params: P.account, status: 204, response: null },
   search: { method: 'GET', path: '/v1/search', tag: 'messages', auth: true, summary: 'Full-text search of messages in your conversations, newest first', query: Type.Object({ q: Type.String({ minLength: 1, maxLength: 256 }), conversationId: Type.Optional(ConversationIdSchema), cursor: Cursor, limit: Limit }, Strict), status: 200, response: Page(SearchHitSchema) },
 } as const satisfies Record<string, RouteSpec>;

@@ -89,6 +89,39 @@ describe('ottr admin', { timeout: 90_000 }, () => {
     expect((await user.run(['chats'])).code).toBe(0);
   });
 
+  it('accounts session signs a device in without a code and prints its session (--json and human); the tokens work', async () => {
+    const me = async (accessToken: string) => {
+      const res = await fetch(`${server.url}/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+      return { status: res.status, body: (await res.json()) as { id?: string; code?: string } };
+    };
+    const json = await admin.run(['admin', 'accounts', 'session', zoe.id, '--device-name', 'load bot', '--json']);
+    expect(json.code).toBe(0);
+    const s = JSON.parse(json.stdout) as { accountId: string; deviceId: string; accessToken: string; refreshToken: string; newAccount: boolean };
+    expect(s).toMatchObject({ accountId: zoe.id, deviceId: expect.stringMatching(/^dev_/), newAccount: false, accessToken: expect.any(String), refreshToken: expect.any(String) });
+    expect(await me(s.accessToken)).toMatchObject({ status: 200, body: { id: zoe.id } });
+
+    const human = await admin.run(['admin', 'accounts', 'session', zoe.id]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(new RegExp(`^Signed in device dev_\\w+ \\(ottr admin\\) to ${zoe.id} \\(Zoe\\)\\.\n`));
+    const accessToken = /^ {2}access token {3}(\S+)$/m.exec(human.stdout)?.[1];
+    expect(accessToken).toEqual(expect.any(String));
+    expect(human.stdout).toMatch(/^ {2}refresh token {2}\S+$/m);
+    expect(await me(accessToken!)).toMatchObject({ status: 200, body: { id: zoe.id } });
+    // Zoe's own device and the two new ones.
+    expect((JSON.parse((await admin.run(['admin', 'accounts', 'list', '--query', zoe.id, '--json'])).stdout) as { items: AdminAccount[] }).items[0]?.devices).toBe(3);
+
+    expect((await admin.run(['admin', 'accounts', 'suspend', zoe.id])).code).toBe(0);
+    const suspended = await admin.run(['admin', 'accounts', 'session', zoe.id]);
+    expect(suspended.code).toBe(1);
+    expect(suspended.stderr).toContain('[account_suspended]');
+    expect(suspended.stderr).toContain(`ottr admin accounts unsuspend ${zoe.id}`);
+    expect((await admin.run(['admin', 'accounts', 'unsuspend', zoe.id])).code).toBe(0);
+
+    const unknown = await admin.run(['admin', 'accounts', 'session', `acc_${'0'.repeat(26)}`]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain(`no account acc_${'0'.repeat(26)}`);
+  });
+
   it('delete needs --yes without a terminal; the user is signed out', async () => {
 
     const refuse = await admin.run(['admin', 'accounts', 'delete', zoe.id]);
@@ -112,6 +145,9 @@ describe('ottr admin', { timeout: 90_000 }, () => {
       ['admin', 'accounts'],
       ['admin', 'accounts', 'suspend'],
       ['admin', 'accounts', 'suspend', 'zoe'],
+      ['admin', 'accounts', 'session'],
+      ['admin', 'accounts', 'session', 'zoe'],
+      ['admin', 'accounts', 'session', `acc_${'0'.repeat(26)}`, '--device-name', ''],
       ['admin', 'accounts', 'create', '--name', 'x'],
       ['admin', 'accounts', 'list', '--all', '--limit', '3'],
     ]) {

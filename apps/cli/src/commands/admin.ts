@@ -1,4 +1,4 @@
-import { isId, type AccountId, type AdminAccount } from '@ottr/protocol';
+import { isId, type AccountId, type AdminAccount, type Session } from '@ottr/protocol';
 import { isOttrError, type OttrClient } from '@ottr/sdk/node';
 import { GLOBAL_HELP, positiveInt, str, type Values } from '../args.js';
 import { adminClient, explain } from '../client.js';
@@ -18,6 +18,7 @@ export const ADMIN_USAGE = `Usage: ottr admin <command> …
   ottr admin logout                                           Forget the stored admin token
   ottr admin accounts list [--query Q] [--limit N] [--all]    Accounts, newest first
   ottr admin accounts create (--phone P | --email E) [--name N]
+  ottr admin accounts session <account-id> [--device-name NAME]  Sign a new device in without a code
   ottr admin accounts suspend <account-id>
   ottr admin accounts unsuspend <account-id>
   ottr admin accounts delete <account-id> [--yes]
@@ -34,6 +35,9 @@ ${GLOBAL_HELP}
 
 const TOKEN_OPTION = { 'admin-token': { type: 'string' } } as const;
 
+/** Name of a device `ottr admin accounts session` signs in without --device-name. */
+const DEFAULT_DEVICE_NAME = 'ottr admin';
+
 export async function adminCommand(argv: string[], base: Base): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === '-h' || sub === '--help') throw new HelpRequested(ADMIN_USAGE);
@@ -48,6 +52,8 @@ export async function adminCommand(argv: string[], base: Base): Promise<number> 
         return list(args, base);
       case 'create':
         return create(args, base);
+      case 'session':
+        return session(args, base);
       case 'suspend':
       case 'unsuspend':
         return suspend(action, args, base);
@@ -57,7 +63,7 @@ export async function adminCommand(argv: string[], base: Base): Promise<number> 
       case '--help':
         throw new HelpRequested(ADMIN_USAGE);
       case undefined:
-        throw new UsageError('missing accounts command (list, create, suspend, unsuspend or delete)', ADMIN_USAGE);
+        throw new UsageError('missing accounts command (list, create, session, suspend, unsuspend or delete)', ADMIN_USAGE);
       default:
         throw new UsageError(`unknown accounts command '${action}'`, ADMIN_USAGE);
     }
@@ -92,6 +98,8 @@ function explainAdmin(err: unknown, ctx: Ctx, server: string, accountId?: string
       return new CliError(`the server at ${server} has no admin API`, { code: err.code, showCode: true, hint: 'upgrade the server' });
     case 'not_found':
       return new CliError(`no account ${accountId ?? ''} (or it was deleted)`.replace('  ', ' '), { code: err.code, showCode: true, hint: 'find ids with `ottr admin accounts list`' });
+    case 'account_suspended':
+      return new CliError(`account ${accountId ?? ''} is suspended`.replace('  ', ' '), { code: err.code, showCode: true, hint: `lift it with \`ottr admin accounts unsuspend ${accountId ?? '<account-id>'}\`` });
     case 'conflict':
       return new CliError(`that identifier already belongs to an account (${err.message})`, { code: err.code, showCode: true, hint: 'find it with `ottr admin accounts list --query <phone|email>`' });
     case 'rate_limited':
@@ -247,6 +255,46 @@ async function create(argv: string[], base: Base): Promise<number> {
   if (ctx.json) ctx.printJson(account);
   else ctx.print(`Created ${ctx.out.bold(account.id)} ${account.displayName} (${account.phone ?? account.email ?? ''})`);
   return 0;
+}
+
+const SESSION_USAGE = `Usage: ottr admin accounts session <account-id> [--device-name NAME]
+
+Signs a new device in to the account without a code (for bots, automation and load tests) and
+prints its session: account and device ids, access token (and when it expires), refresh token.
+Anyone holding these tokens acts as the account: keep them like passwords. The device is
+listed among the account's devices, and its owner can sign it out.
+
+Options:
+  --device-name NAME  Name of the new device (1-64 characters)    default "${DEFAULT_DEVICE_NAME}"
+
+${TOKEN_HELP}
+
+${GLOBAL_HELP}
+`;
+
+async function session(argv: string[], base: Base): Promise<number> {
+  const { values, positionals, ctx } = setup(base, 'admin accounts session', argv, { ...TOKEN_OPTION, 'device-name': { type: 'string' } }, SESSION_USAGE);
+  const id = accountId(positionals[0], SESSION_USAGE);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`, SESSION_USAGE);
+  const name = str(values, 'device-name') ?? DEFAULT_DEVICE_NAME;
+  if (name.trim().length === 0 || name.length > 64) throw new UsageError('--device-name must have 1 to 64 characters', SESSION_USAGE);
+  const { token, server } = await credentials(ctx, values);
+  const client = adminClient(server, token);
+  const s = await call(ctx, server, () => client.admin.adminCreateSession({ params: { accountId: id }, body: { device: { name } } }), id);
+  if (ctx.json) ctx.printJson(s);
+  else ctx.print(sessionText(s, name, ctx.out));
+  return 0;
+}
+
+function sessionText(s: Session, deviceName: string, out: Ctx['out']): string {
+  return [
+    `Signed in device ${out.bold(s.deviceId)} (${deviceName}) to ${s.accountId} (${s.account.displayName}).`,
+    `  account        ${s.accountId}`,
+    `  device         ${s.deviceId}`,
+    `  access token   ${s.accessToken}`,
+    `  expires        ${new Date(s.accessTokenExpiresAt).toISOString()}`,
+    `  refresh token  ${s.refreshToken}`,
+  ].join('\n');
 }
 
 const SUSPEND_USAGE = `Usage: ottr admin accounts suspend|unsuspend <account-id>

@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE, type AdminAccount, type Session } from '@ottr/protocol';
 import { startTestNode, type TestNode } from '../test-support/harness.js';
@@ -146,5 +147,81 @@ describe('admin API: accounts', () => {
     expect((await admin('DELETE', `/v1/admin/accounts/${ada.accountId}`)).body).toMatchObject({ status: 404, code: 'not_found' });
     const back = await t.signIn(ada.email);
     expect(back.accountId).not.toBe(ada.accountId);
+  });
+});
+
+describe('admin API: sessions', () => {
+  /** The first frame the server answers an `auth` frame with on a fresh socket. */
+  async function authFrame(token: string): Promise<Record<string, unknown>> {
+    const ws = new WebSocket(t.wsUrl);
+    try {
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      const answer = new Promise<Record<string, unknown>>((resolve) => ws.once('message', (data: Buffer) => resolve(JSON.parse(data.toString('utf8')) as Record<string, unknown>)));
+      ws.send(JSON.stringify({ type: 'auth', id: 'a1', token }));
+      return await answer;
+    } finally {
+      ws.close();
+    }
+  }
+
+  it('signs a new device in without a code: its tokens work on REST and the WebSocket, it is listed, refreshes and can be revoked', async () => {
+    const email = `bot-${Date.now()}@example.com`;
+    const made = await admin<AdminAccount>('POST', '/v1/admin/accounts', { email, displayName: 'Bot' });
+    const res = await admin<Session>('POST', `/v1/admin/accounts/${made.body.id}/sessions`, { device: { name: 'load-bot', platform: 'bench' } });
+    expect(res.status).toBe(200);
+    const s = res.body;
+    expect(s).toMatchObject({ accountId: made.body.id, deviceId: expect.stringMatching(/^dev_/), newAccount: false, account: { email, displayName: 'Bot' } });
+    expect(s.accessTokenExpiresAt).toBeGreaterThan(Date.now());
+    expect(t.logs.filter((l) => l.includes(s.accessToken) || l.includes(s.refreshToken))).toEqual([]);
+    expect(t.logs.some((l) => l.includes('device signed in by an operator') && l.includes(s.deviceId))).toBe(true);
+
+    const bot = rest(t.url, s.accessToken);
+    expect((await bot('GET', '/v1/me')).body).toMatchObject({ id: made.body.id, displayName: 'Bot' });
+    expect((await bot<{ items: { id: string; name: string; platform: string; current: boolean }[] }>('GET', '/v1/me/devices')).body.items).toEqual([
+      expect.objectContaining({ id: s.deviceId, name: 'load-bot', platform: 'bench', current: true }),
+    ]);
+    expect(await authFrame(s.accessToken)).toMatchObject({ type: 'ready', id: 'a1', accountId: made.body.id, deviceId: s.deviceId });
+    const socket = await TestClient.connect(t.wsUrl, s.accessToken);
+    expect(await socket.call({ type: 'ping' })).toMatchObject({ serverTime: expect.any(Number) });
+
+    // It talks to people like any device.
+    const ada = await t.signIn();
+    expect((await bot('POST', '/v1/conversations', { kind: 'direct', peer: ada.accountId })).status).toBe(200);
+
+    const refreshed = await t.api<{ accessToken: string; refreshToken: string }>('POST', '/v1/auth/refresh', { refreshToken: s.refreshToken });
+    expect(refreshed.status).toBe(200);
+    expect((await rest(t.url, refreshed.body.accessToken)('GET', '/v1/me')).status).toBe(200);
+    expect((await bot('GET', '/v1/me')).body).toMatchObject({ code: 'unauthorized' });
+
+    // The owner, signed in by code on another device, sees it and signs it out.
+    await t.api('POST', '/v1/auth/code', { email });
+    const owner = await t.api<Session>('POST', '/v1/auth/verify', { email, code: await t.codeFor(email), device: { name: 'phone' } });
+    const ownerApi = rest(t.url, owner.body.accessToken);
+    expect((await ownerApi<{ items: { id: string }[] }>('GET', '/v1/me/devices')).body.items.map((d) => d.id).sort()).toEqual([s.deviceId, owner.body.deviceId].sort());
+    expect((await ownerApi('DELETE', `/v1/me/devices/${s.deviceId}`)).status).toBe(204);
+    expect((await socket.closed).code).toBe(CLOSE.sessionRevoked);
+    expect((await rest(t.url, refreshed.body.accessToken)('GET', '/v1/me')).body).toMatchObject({ code: 'session_revoked' });
+    expect((await admin<Page>('GET', `/v1/admin/accounts?q=${made.body.id}`)).body.items[0]?.devices).toBe(1);
+  });
+
+  it('needs the admin token; unknown and deleted accounts are 404 not_found, a suspended one 403 account_suspended, a bad body 400', async () => {
+    const ada = await t.signIn();
+    const path = `/v1/admin/accounts/${ada.accountId}/sessions`;
+    const body = { device: { name: 'bot' } };
+    expect((await rest(t.url, `${ADMIN_TOKEN}x`)('POST', path, body)).body).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect((await t.api('POST', path, body)).body).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect((await ada.api('POST', path, body)).body).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect((await admin('POST', path, {})).body).toMatchObject({ status: 400, code: 'validation_failed' });
+    expect((await admin('POST', path, { device: { name: '' } })).body).toMatchObject({ status: 400, code: 'validation_failed' });
+    expect((await admin('POST', `/v1/admin/accounts/acc_${'0'.repeat(26)}/sessions`, body)).body).toMatchObject({ status: 404, code: 'not_found' });
+
+    await admin('POST', `/v1/admin/accounts/${ada.accountId}/suspend`);
+    expect((await admin('POST', path, body)).body).toMatchObject({ status: 403, code: 'account_suspended' });
+    await admin('POST', `/v1/admin/accounts/${ada.accountId}/unsuspend`);
+    expect((await admin('POST', path, body)).status).toBe(200);
+
+    await admin('DELETE', `/v1/admin/accounts/${ada.accountId}`);
+    expect((await admin('POST', path, body)).body).toMatchObject({ status: 404, code: 'not_found' });
+    expect((await admin<Page>('GET', `/v1/admin/accounts?q=${ada.accountId}`)).body.items[0]?.devices).toBe(0);
   });
 });

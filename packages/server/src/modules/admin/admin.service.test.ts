@@ -128,6 +128,63 @@ describe('creating accounts', () => {
   });
 });
 
+describe('signing a device in without a code', () => {
+  it('gives the session sign-in by code gives: tokens authenticate and refresh, the device is listed and can be revoked', async () => {
+    const t = setup();
+    const made = await t.admin.createAccount({ email: 'bot@example.com', displayName: 'Bot' });
+    const session = await t.routes.adminCreateSession(ctx, { ...none, params: { accountId: made.id }, body: { device: { name: 'load-bot', platform: 'bench' } } });
+    expect(Value.Check(ROUTES.adminCreateSession.response, session)).toBe(true);
+    expect(session).toMatchObject({ accountId: made.id, newAccount: false, account: { id: made.id, email: 'bot@example.com', displayName: 'Bot' } });
+    expect(session.accessToken).not.toBe(session.refreshToken);
+
+    const device = { accountId: made.id, deviceId: session.deviceId };
+    expect(await t.auth.authenticate(session.accessToken)).toEqual(device);
+    expect(await t.accounts.listDevices(device)).toEqual([
+      { id: session.deviceId, name: 'load-bot', platform: 'bench', createdAt: expect.any(Number), lastActiveAt: expect.any(Number), current: true },
+    ]);
+    expect((await t.admin.listAccounts({ q: made.id })).items[0]?.devices).toBe(1);
+
+    const rotated = await t.auth.refresh(session.refreshToken);
+    expect(await t.auth.authenticate(rotated.accessToken)).toEqual(device);
+    expect(await failureCode(t.auth.authenticate(session.accessToken))).toBe('unauthorized');
+
+    // A second one is another device of the same account; the owner can sign the first out.
+    const second = await t.admin.createSession(made.id, { device: { name: 'load-bot-2' } });
+    expect(second.deviceId).not.toBe(session.deviceId);
+    await t.accounts.revokeDevice({ accountId: made.id, deviceId: second.deviceId }, session.deviceId);
+    expect(await failureCode(t.auth.authenticate(rotated.accessToken))).toBe('session_revoked');
+    expect(await t.auth.authenticate(second.accessToken)).toEqual({ accountId: made.id, deviceId: second.deviceId });
+    expect((await t.accounts.listDevices({ accountId: made.id, deviceId: second.deviceId })).map((d) => [d.name, d.platform])).toEqual([['load-bot-2', '']]);
+  });
+
+  it('is not rate-limited like sign-in by code (provisioning many devices)', async () => {
+    const t = setup();
+    const made = await t.admin.createAccount({ phone: '+12133734253' });
+    const limit = resolveServerConfig({}).auth.verifyPerIp.limit;
+    const sessions = [];
+    for (let i = 0; i <= limit; i++) sessions.push(await t.admin.createSession(made.id, { device: { name: `bot ${i}` } }));
+    expect(new Set(sessions.map((s) => s.deviceId)).size).toBe(limit + 1);
+    expect((await t.admin.listAccounts({ q: made.id })).items[0]?.devices).toBe(limit + 1);
+  });
+
+  it('answers not_found for unknown and deleted accounts and account_suspended while suspended, creating no device', async () => {
+    const t = setup();
+    const ada = await t.signIn({ email: 'ada@example.com' });
+    const ben = await t.signIn({ email: 'ben@example.com' });
+    await t.admin.deleteAccount(ben.accountId);
+    const body = { device: { name: 'bot' } };
+    expect(await failureCode(t.admin.createSession(UNKNOWN, body))).toBe('not_found');
+    expect(await failureCode(t.admin.createSession(ben.accountId, body))).toBe('not_found');
+
+    await t.admin.suspend(ada.accountId);
+    expect(await failureCode(t.admin.createSession(ada.accountId, body))).toBe('account_suspended');
+    expect((await t.admin.listAccounts({ q: ada.accountId })).items[0]?.devices).toBe(1);
+    await t.admin.unsuspend(ada.accountId);
+    const session = await t.admin.createSession(ada.accountId, body);
+    expect(await t.auth.authenticate(session.accessToken)).toEqual({ accountId: ada.accountId, deviceId: session.deviceId });
+  });
+});
+
 describe('suspending accounts', () => {
   it('closes every socket with 4204; tokens, refresh and sign-in by code answer account_suspended; unsuspend restores', async () => {
     const t = setup();

@@ -1,5 +1,5 @@
 import { CLOSE, isId } from '@ottr/protocol';
-import type { AccountId, AdminAccount, AdminCreateAccount, RouteInput, RouteOutput } from '@ottr/protocol';
+import type { AccountId, AdminAccount, AdminCreateAccount, AdminCreateSession, RouteInput, RouteOutput, Session } from '@ottr/protocol';
 import type { Logger } from 'pino';
 import { AppError } from '../../errors/index.js';
 import type { AccountQuery, AccountRecord, Clock, Store } from '../../ports/index.js';
@@ -14,8 +14,8 @@ export interface AdminServiceDeps {
   store: Store;
   clock: Clock;
   delivery: Delivery;
-  /** Creates accounts the way a first sign-in does. */
-  auth: Pick<AuthService, 'createAccount'>;
+  /** Creates accounts the way a first sign-in does, and devices with their sessions the way sign-in does. */
+  auth: Pick<AuthService, 'createAccount' | 'createSession'>;
   /** Deletes accounts the way DELETE /v1/me does. */
   accounts: Pick<AccountsService, 'deleteAccount'>;
   logger: Logger;
@@ -50,7 +50,7 @@ export function parseAccountQuery(q: string): AccountQuery {
 
 /**
  * What operators do to accounts (the admin API): list and find them, create one without a code,
- * suspend and unsuspend, delete. Callers have checked the admin token (AdminAuth).
+ * sign a device in to one without a code, suspend and unsuspend, delete. Callers have checked the admin token (AdminAuth).
  */
 export class AdminService {
   private readonly log: Logger;
@@ -80,6 +80,18 @@ export class AdminService {
     const identifier = 'phone' in request ? { phone: request.phone } : { email: request.email };
     const record = await this.deps.auth.createAccount(identifier, displayName);
     return adminAccountOf(record, 0);
+  }
+
+  /**
+   * Signs a new device in to a live account without a code (bots, automation, load tests): the
+   * session a sign-in by code gives (`newAccount: false`), through AuthService. `not_found` for
+   * unknown and deleted accounts, `account_suspended` while suspended. Tokens are not logged.
+   */
+  async createSession(accountId: AccountId, request: AdminCreateSession): Promise<Session> {
+    const record = await this.liveAccount(accountId);
+    const session = await this.deps.auth.createSession(record, request.device);
+    this.log.info({ accountId, deviceId: session.deviceId }, 'device signed in by an operator');
+    return session;
   }
 
   /**

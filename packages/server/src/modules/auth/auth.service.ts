@@ -1,5 +1,5 @@
 import { CLOSE } from '@ottr/protocol';
-import type { Account, AccountId, DeviceId, Identifier, RouteInput, RouteOutput, Session, Tokens } from '@ottr/protocol';
+import type { Account, AccountId, DeviceId, DeviceInfo, Identifier, RouteInput, RouteOutput, Session, Tokens } from '@ottr/protocol';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../../config.js';
 import { AppError, isAppError } from '../../errors/index.js';
@@ -130,15 +130,19 @@ export class AuthService {
     if (!(await codes.deleteCode(key))) throw new AppError('code_expired');
 
     const { account, created } = await this.findOrCreateAccount(id, now);
-    refuseSuspended(account);
-    const deviceId = this.deps.ids.next('device') as DeviceId;
-    const issued = this.issueTokens(deviceId, now);
-    await codes.createDevice(
-      { id: deviceId, accountId: account.id, name: request.device.name, platform: request.device.platform ?? '', createdAt: now, lastActiveAt: now },
-      issued.records,
-    );
-    this.log.info({ accountId: account.id, deviceId, newAccount: created }, created ? 'account created, signed in' : 'signed in');
-    return { ...issued.tokens, accountId: account.id, deviceId, newAccount: created, account: accountOf(account) };
+    const session = await this.openSession(account, request.device, created, now);
+    this.log.info({ accountId: account.id, deviceId: session.deviceId, newAccount: created }, created ? 'account created, signed in' : 'signed in');
+    return session;
+  }
+
+  /**
+   * Signs a new device in to an existing account without a code (for operators: bots,
+   * automation, load tests): the same device and session as a sign-in by code, with
+   * `newAccount: false`. Throws `account_suspended` while the account is suspended. The caller
+   * has checked that the account exists and was not deleted.
+   */
+  async createSession(account: AccountRecord, device: DeviceInfo): Promise<Session> {
+    return this.openSession(account, device, false, this.deps.clock.now());
   }
 
   /**
@@ -209,6 +213,18 @@ export class AuthService {
   /** Deletes expired codes and tokens (call periodically); returns how many went. */
   purgeExpired(): Promise<number> {
     return this.deps.store.auth.purgeExpired(this.deps.clock.now());
+  }
+
+  /** A new device of the account with its access and refresh tokens; `account_suspended` while suspended. */
+  private async openSession(account: AccountRecord, device: DeviceInfo, newAccount: boolean, now: number): Promise<Session> {
+    refuseSuspended(account);
+    const deviceId = this.deps.ids.next('device') as DeviceId;
+    const issued = this.issueTokens(deviceId, now);
+    await this.deps.store.auth.createDevice(
+      { id: deviceId, accountId: account.id, name: device.name, platform: device.platform ?? '', createdAt: now, lastActiveAt: now },
+      issued.records,
+    );
+    return { ...issued.tokens, accountId: account.id, deviceId, newAccount, account: accountOf(account) };
   }
 
   private issueTokens(deviceId: DeviceId, now: number): { tokens: Tokens; records: TokenRecord[] } {
