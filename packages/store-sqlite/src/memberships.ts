@@ -99,18 +99,19 @@ export function createMembershipOps(db: Db, writer: Writer): MembershipOps {
       return toMembership(membership(id, accountId)!);
     },
 
-    async moveReceipt(id, accountId, kind, seq, notify) {
-      const row = db.get<ViewRow>(`SELECT c.*, m.* FROM ${VIEW_FROM} WHERE m.conversation_id = ? AND m.account_id = ?`, id, accountId);
-      if (row?.status !== 'active') throw new AppError('not_member');
-      const target = Math.min(seq, row.last_seq);
-      const readSeq = kind === 'read' ? Math.max(row.read_seq, target) : row.read_seq;
-      const deliveredSeq = Math.max(row.delivered_seq, kind === 'read' ? readSeq : target);
-      const before = toMembership(row);
-      const after = { ...before, readSeq, deliveredSeq };
-      const moved = readSeq !== row.read_seq || deliveredSeq !== row.delivered_seq;
-      // Read and write run in one synchronous call: nothing interleaves between them.
-      if (moved) {
-        writer.write((tx) => {
+    moveReceipt(id, accountId, kind, seq, notify) {
+      // Pointer moves join the group commit with the appends: one fsync for a burst of receipts.
+      // The read and the write run inside the batch's transaction: nothing interleaves between them.
+      return writer.enqueue(id, (tx) => {
+        const row = db.get<ViewRow>(`SELECT c.*, m.* FROM ${VIEW_FROM} WHERE m.conversation_id = ? AND m.account_id = ?`, id, accountId);
+        if (row?.status !== 'active') throw new AppError('not_member');
+        const target = Math.min(seq, row.last_seq);
+        const readSeq = kind === 'read' ? Math.max(row.read_seq, target) : row.read_seq;
+        const deliveredSeq = Math.max(row.delivered_seq, kind === 'read' ? readSeq : target);
+        const before = toMembership(row);
+        const after = { ...before, readSeq, deliveredSeq };
+        const moved = readSeq !== row.read_seq || deliveredSeq !== row.delivered_seq;
+        if (moved) {
           db.run(
             'UPDATE memberships SET read_seq = ?, delivered_seq = ?, version = ?, receipt_version = ? WHERE conversation_id = ? AND account_id = ?',
             readSeq, deliveredSeq, tx.version, tx.version, id, accountId,
@@ -119,9 +120,9 @@ export function createMembershipOps(db: Db, writer: Writer): MembershipOps {
             "UPDATE memberships SET version = ? WHERE conversation_id = ? AND status = 'active' AND account_id IN (SELECT value FROM json_each(?))",
             tx.version, id, json(notify),
           );
-        });
-      }
-      return { before, after, moved };
+        }
+        return { before, after, moved };
+      });
     },
 
     async receiptsAt(id, seq, author, limit) {

@@ -1,4 +1,5 @@
 import { CLOSE, ERRORS, type ErrorCode } from '@ottr/protocol';
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import type { ConnectionContext } from '../../handlers.js';
 import { FrameRate } from './frame-rate.js';
@@ -21,6 +22,8 @@ export interface ConnectionHooks {
 export interface ConnectionOptions {
   id: string;
   ip: string;
+  /** The TCP socket under `ws` (the upgrade request's), corked while a burst of frames is written. */
+  socket?: Socket;
   maxBufferedBytes: number;
   framesPerSecond: number;
   /** The clock of the frame-rate windows. */
@@ -54,6 +57,8 @@ export class Connection {
   private closedNotified = false;
   private readonly maxBufferedBytes: number;
   private readonly hooks: ConnectionHooks;
+  private readonly socket: Socket | undefined;
+  private corked = false;
 
   constructor(
     readonly ws: WebSocket,
@@ -63,6 +68,7 @@ export class Connection {
     this.ip = opts.ip;
     this.maxBufferedBytes = opts.maxBufferedBytes;
     this.hooks = opts.hooks;
+    this.socket = opts.socket;
     this.rate = new FrameRate(opts.framesPerSecond, opts.now);
     ws.on('pong', () => {
       this.alive = true;
@@ -81,9 +87,25 @@ export class Connection {
       this.close(CLOSE.slowConsumer, 'slow consumer');
       return false;
     }
+    this.cork();
     this.ws.send(bytes, { binary: false });
     this.hooks.onFrameOut?.();
     return true;
+  }
+
+  /**
+   * Holds the socket's writes until the current burst of work is done (process.nextTick runs
+   * after the promise continuations of, say, one group commit), so that the acks and events of
+   * that burst leave in one writev instead of one system call per frame.
+   */
+  private cork(): void {
+    if (this.corked || this.socket === undefined) return;
+    this.corked = true;
+    this.socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      this.socket!.uncork();
+    });
   }
 
   send(frame: object): boolean {

@@ -134,6 +134,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     const conn = new Connection(ws, {
       id: `wsc_${randomUUID()}`,
       ip: req.socket.remoteAddress ?? '',
+      socket: req.socket,
       maxBufferedBytes: config.ws.maxBufferedBytes,
       framesPerSecond: config.ws.framesPerSecond,
       now,
