@@ -1,7 +1,7 @@
 /** A bare WebSocket client of the ottr protocol for the cluster tests: requests by id, pushed frames kept. */
 import WebSocket from 'ws';
 
-type Frame = { type: string; id?: string; [k: string]: unknown };
+export type Frame = { type: string; id?: string; [k: string]: unknown };
 
 export class WsClient {
   readonly pushed: Frame[] = [];
@@ -10,7 +10,11 @@ export class WsClient {
   private waiters: { test: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
   private n = 0;
 
-  private constructor(private readonly ws: WebSocket) {
+  private constructor(
+    private readonly ws: WebSocket,
+    /** Told of every pushed frame, before anyone waits for it (a log that `next` cannot consume). */
+    private readonly onPush: (f: Frame) => void = () => {},
+  ) {
     this.closed = new Promise((resolve) =>
       ws.once('close', (code) => {
         for (const p of this.pending.values()) p.reject(new Error(`socket closed (${code})`));
@@ -22,19 +26,21 @@ export class WsClient {
   }
 
   /** Connects to a node's /v1/ws and authenticates; resolves after `ready`. */
-  static async connect(baseUrl: string, token: string): Promise<WsClient> {
+  static async connect(baseUrl: string, token: string, onPush?: (f: Frame) => void): Promise<WsClient> {
     const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/v1/ws`);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    const c = new WsClient(ws);
+    const c = new WsClient(ws, onPush);
     await c.call({ type: 'auth', token });
     return c;
   }
 
   call<T = unknown>(frame: Frame): Promise<T> {
     const id = `c${++this.n}`;
+    // ws drops what is sent on a closed socket without a word: fail at once instead of never.
+    if (!this.open) return Promise.reject(new Error(`socket not open (readyState ${this.ws.readyState})`));
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.ws.send(JSON.stringify({ ...frame, id }));
@@ -56,6 +62,10 @@ export class WsClient {
     });
   }
 
+  get open(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
   close(): Promise<number> {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.close(1000);
     return this.closed;
@@ -69,6 +79,7 @@ export class WsClient {
       else p.resolve(f.type === 'result' ? f.result : f);
       return;
     }
+    this.onPush(f);
     const w = this.waiters.findIndex((x) => x.test(f));
     if (w >= 0) this.waiters.splice(w, 1)[0]!.resolve(f);
     else this.pushed.push(f);

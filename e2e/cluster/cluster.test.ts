@@ -3,80 +3,26 @@
 // the node's heartbeat) and they carry on through another node; a NATS restart loses the
 // realtime frames published while it is down — the bus is at-most-once — and a device heals
 // that gap by sync, while live delivery resumes by itself once NATS is back.
-import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NATS_SERVER_BIN, ownNatsServer, type OwnNatsServer } from '@ottr/bus-nats/testing';
-import { inCI, requireService } from '@ottr/server/testing';
-import { createTestDatabase, TEST_POSTGRES_URL } from '@ottr/store-postgres/testing';
-import { WsClient } from './client.js';
-import { startNodeProcess, type NodeProcess } from './nodes.js';
+import { describe, expect, it } from 'vitest';
+import type { WsClient } from './client.js';
+import { clusterReady, startCluster, TTL_MS, type Cluster, type Event, type Session, type SyncPage } from './harness.js';
+import type { NodeProcess } from './nodes.js';
 
-type Session = { email: string; accountId: string; accessToken: string };
-type Event = { id: string; seq: number; content?: { text?: string } };
-type SyncPage = { cursor: string; hasMore: boolean; entries: { conversation: { id: string }; events: Event[] }[] };
-
-const TTL_MS = 1500;
-const haveNats = existsSync(NATS_SERVER_BIN);
-if (!haveNats && inCI()) throw new Error(`${NATS_SERVER_BIN} is missing: CI must provide nats-server`);
-const ready = haveNats && (await requireService('PostgreSQL', TEST_POSTGRES_URL));
-
-describe.runIf(ready)('a cluster of three processes on PostgreSQL and NATS', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let nats: OwnNatsServer;
-  const nodes: NodeProcess[] = [];
-  const clients: WsClient[] = [];
-
-  const api = async <T>(node: NodeProcess, method: string, route: string, body?: unknown, token?: string): Promise<T> => {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (token) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(node.url + route, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }) });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${route} on ${node.name}: ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
+describe.runIf(clusterReady)('a cluster of three processes on PostgreSQL and NATS', () => {
+  const conversationOf = async (c: Cluster, node: NodeProcess, a: Session, b: Session) =>
+    (await c.api<{ conversation: { id: string } }>(node, 'POST', '/v1/conversations', { kind: 'direct', peer: b.accountId }, a.accessToken)).conversation;
   let n = 0;
-  const signIn = async (node: NodeProcess, email = `c${++n}-${Date.now()}@example.com`): Promise<Session> => {
-    await api(node, 'POST', '/v1/auth/code', { email });
-    const s = await api<Session>(node, 'POST', '/v1/auth/verify', { email, code: await node.codeFor(email), device: { name: `on ${node.name}` } });
-    return { ...s, email };
-  };
-  const connect = async (node: NodeProcess, s: Session) => {
-    const c = await WsClient.connect(node.url, s.accessToken);
-    clients.push(c);
-    return c;
-  };
-  const send = (c: WsClient, conversationId: string, text: string) =>
-    c.call<{ event: Event }>({ type: 'send', conversationId, clientMsgId: `m-${++n}`, content: { kind: 'text', text } }).then((r) => r.event);
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    nats = await ownNatsServer();
-    const env = {
-      OTTR_STORE: 'postgres',
-      OTTR_POSTGRES_URL: db.url,
-      OTTR_BUS: 'nats',
-      OTTR_NATS_URL: nats.url,
-      OTTR_SECRET: 'c'.repeat(32),
-      OTTR_PRESENCE_TTL_MS: String(TTL_MS),
-    };
-    // One after the other: the first applies the migrations (the others would wait on its lock anyway).
-    for (const name of ['n1', 'n2', 'n3']) nodes.push(await startNodeProcess(name, env));
-  }, 180_000);
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-    await Promise.all(nodes.map((node) => node.stop()));
-    await nats?.kill();
-    await db?.drop();
-  }, 60_000);
+  const send = (ws: WsClient, conversationId: string, text: string) =>
+    ws.call<{ event: Event }>({ type: 'send', conversationId, clientMsgId: `m-${++n}`, content: { kind: 'text', text } }).then((r) => r.event);
 
   it('a node killed with SIGKILL takes its users offline for the others; they reconnect elsewhere and talk live', async () => {
-    const [n1, n2, n3] = nodes as [NodeProcess, NodeProcess, NodeProcess];
-    const ada = await signIn(n1);
-    const ben = await signIn(n1);
-    const { conversation } = await api<{ conversation: { id: string } }>(n1, 'POST', '/v1/conversations', { kind: 'direct', peer: ben.accountId }, ada.accessToken);
-    const a = await connect(n1, ada);
-    const onThree = await connect(n3, ben);
+    const c = await startCluster();
+    const [n1, n2, n3] = c.nodes as [NodeProcess, NodeProcess, NodeProcess];
+    const ada = await c.signIn(n1);
+    const ben = await c.signIn(n1);
+    const conversation = await conversationOf(c, n1, ada, ben);
+    const a = await c.connect(n1, ada);
+    const onThree = await c.connect(n3, ben);
     const watched = await a.call<{ presence: { online: boolean }[] }>({ type: 'presence_subscribe', accountIds: [ben.accountId] });
     expect(watched.presence[0]).toMatchObject({ online: true });
     const hello = await send(a, conversation.id, 'before the crash');
@@ -87,25 +33,27 @@ describe.runIf(ready)('a cluster of three processes on PostgreSQL and NATS', () 
     // n3 never said goodbye: its heartbeat stops, a surviving node expires it and announces Ben offline.
     const offline = await a.next<{ accountId: string; online: boolean }>('presence', (f) => f.accountId === ben.accountId && !f.online, TTL_MS * 10);
     expect(offline.online).toBe(false);
-    const rest = await api<{ items: { online: boolean }[] }>(n1, 'GET', `/v1/presence?accountIds=${ben.accountId}`, undefined, ada.accessToken);
+    const rest = await c.api<{ items: { online: boolean }[] }>(n1, 'GET', `/v1/presence?accountIds=${ben.accountId}`, undefined, ada.accessToken);
     expect(rest.items[0]).toMatchObject({ online: false });
 
     // Ben's device reconnects to n2: online again, and messages flow live both ways.
-    const b = await connect(n2, ben);
+    const b = await c.connect(n2, ben);
     await a.next('presence', (f) => f.accountId === ben.accountId && f.online === true);
     const ping = await send(a, conversation.id, 'after the crash');
     expect((await b.next<{ event: Event }>('event', (f) => f.event.id === ping.id)).event.seq).toBe(hello.seq + 1);
     const pong = await send(b, conversation.id, 'still here, via n2');
     expect((await a.next<{ event: Event }>('event', (f) => f.event.id === pong.id)).event.seq).toBe(hello.seq + 2);
-  }, 60_000);
+  }, 180_000);
 
   it('a NATS restart loses what was published meanwhile; sync heals the gap, and live delivery resumes', async () => {
-    const [n1, n2] = nodes as [NodeProcess, NodeProcess];
-    const ada = await signIn(n1);
-    const ben = await signIn(n2);
-    const { conversation } = await api<{ conversation: { id: string } }>(n2, 'POST', '/v1/conversations', { kind: 'direct', peer: ben.accountId }, ada.accessToken);
-    const a = await connect(n1, ada);
-    const b = await connect(n2, ben);
+    const c = await startCluster(['n1', 'n2']);
+    const [n1, n2] = c.nodes as [NodeProcess, NodeProcess];
+    const nats = c.nats;
+    const ada = await c.signIn(n1);
+    const ben = await c.signIn(n2);
+    const conversation = await conversationOf(c, n2, ada, ben);
+    const a = await c.connect(n1, ada);
+    const b = await c.connect(n2, ben);
     let cursor = (await b.call<SyncPage>({ type: 'sync' })).cursor;
     const first = await send(a, conversation.id, 'live before');
     await b.next<{ event: Event }>('event', (f) => f.event.id === first.id);
@@ -136,5 +84,5 @@ describe.runIf(ready)('a cluster of three processes on PostgreSQL and NATS', () 
     const events = page.entries.find((e) => e.conversation.id === conversation.id)!.events;
     expect(events.map((e) => e.id)).toEqual([lost.id, after.id]);
     expect(events[0]!.content?.text).toBe('sent while NATS is down');
-  }, 90_000);
+  }, 180_000);
 });
