@@ -10,7 +10,7 @@ import { OPEN_FILES } from './proc.js';
 export const ejabberd: PeerServer = {
   packages: ['ejabberd'],
   notes: [
-    'ejabberd: Debian package, started as `erl -noinput -s ejabberd` without a node name (no Erlang distribution, no epmd), +K true, +P 1000000, ERL_MAX_PORTS 65536; one ejabberd_c2s listener on 127.0.0.1 with backlog 1024 (the default 5 makes concurrent logins wait for SYN retransmits)',
+    'ejabberd: Debian package, started as `erl -noinput -s ejabberd` without a node name (no Erlang distribution, no epmd), +P 1000000, ERL_MAX_PORTS 65536; one ejabberd_c2s listener on 127.0.0.1 with backlog 1024 (the default 5 makes concurrent logins wait for SYN retransmits)',
     'ejabberd: shaper none on the listener and c2s_shaper/s2s_shaper none (no traffic shaping), max_fsm_queue left at its default; registration_timeout infinity and mod_register ip_access all (no registration throttle)',
     'ejabberd: modules loaded: mod_register and mod_disco only; no mod_offline, mod_mam, mod_carbons, mod_stream_mgmt, mod_roster',
     'ejabberd: persists only accounts (Mnesia disc table in the run\'s temp dir, auth_password_format plain); messages are relayed in memory and never written',
@@ -65,8 +65,6 @@ modules:
         'erl',
         '-noinput',
         '-noshell',
-        '+K',
-        'true',
         '+P',
         '1000000',
         '-env',

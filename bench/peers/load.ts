@@ -42,13 +42,20 @@ export async function closeAll(conns: XmppConnection[]): Promise<void> {
 
 export interface DirectOptions {
   window: number;
+  /** Called when the measuring window opens and when it closes. */
+  onWindow?: (phase: 'start' | 'end') => void;
   warmupMs: number;
   durationMs: number;
   messageBytes: number;
 }
 
 export interface DirectResult {
+  /** Delivered during the measuring window. */
   delivered: number;
+  /** Over the whole run, warm-up and drain included: sent, received, and sent but neither received nor bounced after the drain. */
+  sent: number;
+  received: number;
+  missing: number;
   seconds: number;
   errors: number;
   firstError: string | null;
@@ -70,6 +77,8 @@ export async function directLoad(
   let measuring = false;
   let running = true;
   let delivered = 0;
+  let sent = 0;
+  let received = 0;
   let errors = 0;
   let firstError: string | null = null;
   const failure: { error: Error | null } = { error: null };
@@ -86,10 +95,14 @@ export async function directLoad(
   senders.forEach((sender, i) => {
     const to = `${receiverUsers[i]}@${target.domain}`;
     let seq = 0;
-    const sendOne = (): void => sender.send(`<message type='chat' to='${to}' id='m${(seq++).toString(36)}'><body>${body}</body></message>`);
+    const sendOne = (): void => {
+      sent++;
+      sender.send(`<message type='chat' to='${to}' id='m${(seq++).toString(36)}'><body>${body}</body></message>`);
+    };
     receivers[i]!.onElement = (name, raw) => {
       if (name !== 'message') return;
       if (isError(raw)) return onError(raw);
+      received++;
       if (measuring) delivered++;
       if (running) sendOne();
     };
@@ -103,15 +116,17 @@ export async function directLoad(
   await sleep(opts.warmupMs);
   delivered = 0;
   measuring = true;
+  opts.onWindow?.('start');
   const t0 = performance.now();
   await sleep(opts.durationMs);
   const count = delivered;
   const seconds = (performance.now() - t0) / 1000;
+  opts.onWindow?.('end');
   measuring = false;
   running = false;
-  await sleep(500); // let in-flight messages land before the connections close
+  await sleep(1_000); // let in-flight messages land before the connections close
   if (failure.error) throw failure.error;
-  return { delivered: count, seconds, errors, firstError };
+  return { delivered: count, seconds, sent, received, missing: sent - received - errors, errors, firstError };
 }
 
 function isError(raw: string): boolean {

@@ -2,7 +2,7 @@
 // (with a raised open-files limit) and stopped with everything in that group, and the RSS of a
 // process tree read from /proc.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 
 export const OPEN_FILES = 65536;
@@ -27,7 +27,18 @@ export interface ServerProcess {
 }
 
 const running = new Set<number>();
+const scratchDirs = new Set<string>();
 let exitHookInstalled = false;
+
+/** A temp dir to remove if this process exits or is interrupted before `forget` is called. */
+export function removeOnExit(dir: string): { forget(): void } {
+  scratchDirs.add(dir);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    installExitHooks();
+  }
+  return { forget: () => scratchDirs.delete(dir) };
+}
 
 /**
  * Starts `argv` through `bash -c 'ulimit -n …; exec …'` in a new process group (open files raised
@@ -50,9 +61,7 @@ export function startServer(argv: string[], env: NodeJS.ProcessEnv, cwd: string,
   running.add(pid);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
-    process.on('exit', () => {
-      for (const p of running) killGroup(p, 'SIGKILL');
-    });
+    installExitHooks();
   }
   const exited = new Promise<string>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -72,6 +81,26 @@ export function startServer(argv: string[], env: NodeJS.ProcessEnv, cwd: string,
     killGroup(pid, 'SIGKILL');
   };
   return { pid, exited, stop };
+}
+
+/**
+ * The servers run in their own process groups, so a Ctrl-C on the terminal does not reach them:
+ * kill them when this process exits or is interrupted (then end it as the signal would have).
+ */
+function installExitHooks(): void {
+  const killAll = (): void => {
+    for (const p of running) killGroup(p, 'SIGKILL');
+    for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+  };
+  process.on('exit', killAll);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      killAll();
+      process.removeListener(sig, onSignal);
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+    };
+    process.on(sig, onSignal);
+  }
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
@@ -116,6 +145,21 @@ export function processTree(pid: number): number[] {
     todo.push(...(children.get(p) ?? []));
   }
   return out;
+}
+
+/** CPU time (user + system, seconds) used so far by the process tree of `pid`. */
+export function treeCpuSeconds(pid: number): number {
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux
 }
 
 /** Sum of VmRSS (KiB) over the process tree of `pid`. */
