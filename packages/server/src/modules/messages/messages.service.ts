@@ -70,7 +70,10 @@ export class MessagesService {
     const { event, duplicate } = await this.store.events.append(req);
     if (!duplicate) {
       this.deps.onSent?.((performance.now() - started) / 1000);
-      await this.fanOut(conversationId, event, from.connectionId);
+      // A direct chat that passed requireMayPost has exactly its two participants as active
+      // members: no member list to read.
+      const direct = access.conversation.kind === 'direct' ? new Set(access.conversation.participants) : undefined;
+      await this.fanOut(conversationId, event, from.connectionId, direct);
     }
     return event;
   }
@@ -166,8 +169,8 @@ export class MessagesService {
   }
 
   /** Every connected device of every member gets the event, the sender's other devices included. */
-  private async fanOut(conversationId: ConversationId, event: ConversationEvent, exceptConnection: string | undefined): Promise<void> {
-    const members = await this.store.conversations.activeMemberIds(conversationId);
+  private async fanOut(conversationId: ConversationId, event: ConversationEvent, exceptConnection: string | undefined, known?: Iterable<AccountId>): Promise<void> {
+    const members = known ?? (await this.store.conversations.activeMemberIds(conversationId));
     this.deps.delivery.toAccounts(members, { type: 'event', event }, exceptConnection);
   }
 
