@@ -48,7 +48,7 @@ export class WsClient {
   }
 
   /** The first pushed frame of `type` matching `test`, received already or within `timeoutMs`. */
-  next<T = Frame>(type: string, test: (f: Frame & T) => boolean = () => true, timeoutMs = 10_000): Promise<Frame & T> {
+  next<T = Frame>(type: string, test: (f: Frame & T) => boolean = () => true, timeoutMs = 30_000): Promise<Frame & T> {
     const match = (f: Frame) => f.type === type && test(f as Frame & T);
     const i = this.pushed.findIndex(match);
     if (i >= 0) return Promise.resolve(this.pushed.splice(i, 1)[0] as Frame & T);

@@ -31,7 +31,7 @@ describe.runIf(clusterReady)('a cluster of three processes on PostgreSQL and NAT
     await n3.kill();
     expect(await onThree.closed).toBe(1006); // no close frame: the process is gone
     // n3 never said goodbye: its heartbeat stops, a surviving node expires it and announces Ben offline.
-    const offline = await a.next<{ accountId: string; online: boolean }>('presence', (f) => f.accountId === ben.accountId && !f.online, TTL_MS * 10);
+    const offline = await a.next<{ accountId: string; online: boolean }>('presence', (f) => f.accountId === ben.accountId && !f.online, TTL_MS * 20);
     expect(offline.online).toBe(false);
     const rest = await c.api<{ items: { online: boolean }[] }>(n1, 'GET', `/v1/presence?accountIds=${ben.accountId}`, undefined, ada.accessToken);
     expect(rest.items[0]).toMatchObject({ online: false });
