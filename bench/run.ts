@@ -24,7 +24,8 @@ import { fanout } from './workloads/fanout.js';
 import { closePairs, connectPairs, latency, throughput, type PairTarget } from './workloads/pairs.js';
 import { restSends } from './workloads/rest.js';
 import { syncCatchUp } from './workloads/sync.js';
-import { profileFor, TARGETS, type Profile } from './profile.js';
+import { profileFor, type Profile } from './profile.js';
+import { runPeer } from './peers/index.js';
 import { printReport } from './report.js';
 
 const WORKLOADS = ['ceilings', 'connections', 'direct', 'fanout', 'sync', 'rest'] as const;
@@ -137,7 +138,8 @@ async function withDeployment(start: () => Promise<Deployment>, run: (dep: Deplo
 }
 
 const started = Date.now();
-log(`${args.has('--quick') ? 'quick' : 'full'} run on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+log(`${args.has('--quick') ? 'quick' : 'full'} run on ${machine}`);
 if (only.has('ceilings')) {
   log('ceilings: bare WebSocket relay');
   results.relay_ceiling_msgs_s = round(await relayCeiling(profile), 0);
@@ -145,6 +147,23 @@ if (only.has('ceilings')) {
   results.store_ceiling_rows_s = round(await storeCeiling(profile), 0);
 }
 await withDeployment(startSingle, (dep) => measureOttr(dep, profile, ''));
+if (args.has('--peers')) {
+  for (const name of ['ejabberd', 'prosody'] as const) {
+    log(`peers: ${name}`);
+    const { pairs, throughput: t, idleConnections } = profile;
+    const r = await runPeer(name, { pairs, window: t.window, durationMs: t.durationMs, idleConnections, messageBytes: t.messageBytes, log });
+    results[`${name}_direct_msgs_s`] = round(r.direct_msgs_s, 0);
+    results[`${name}_idle_conn_kib`] = round(r.idle_conn_kib, 2);
+    if (results.direct_msgs_s !== undefined) results[`direct_vs_${name}`] = round(results.direct_msgs_s / r.direct_msgs_s, 3);
+    notes.push(...r.notes.map((n) => `${name} ${r.version}: ${n}`));
+  }
+}
 if (args.has('--cluster')) await withDeployment(() => startCluster(3), (dep) => measureOttr(dep, profile, 'cluster_'));
 results.duration_s = round((Date.now() - started) / 1000, 1);
-printReport(results, TARGETS, notes, args.has('--quick'));
+printReport(
+  results,
+  notes,
+  `ottr benchmark (${args.has('--quick') ? 'quick' : 'full'} run) on ${machine}. ottr stores every message durably before acknowledging it ` +
+    '(SQLite WAL with synchronous=FULL; PostgreSQL with synchronous_commit as configured).' +
+    (args.has('--peers') ? ' ejabberd and Prosody, as configured here, keep no message (no offline storage, no archive).' : ''),
+);
