@@ -3,7 +3,6 @@
 // together at once.
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { clusterReady, errorLines, startCluster, type Event } from './harness.js';
 import type { NodeProcess } from './nodes.js';
@@ -16,12 +15,7 @@ describe.runIf(clusterReady)('two processes starting together on an empty databa
     const [n1, n2] = c.nodes as [NodeProcess, NodeProcess];
     for (const node of c.nodes) expect(errorLines(node), `${node.name}'s output`).toEqual([]);
 
-    const client = new pg.Client({ connectionString: c.db.url });
-    await client.connect();
-    const rows = await client
-      .query<{ version: number; applied_at: string }>('SELECT version, applied_at FROM schema_migrations ORDER BY version')
-      .then((r) => r.rows)
-      .finally(() => client.end());
+    const rows = await c.sql<{ version: number; applied_at: string }>('SELECT version, applied_at FROM schema_migrations ORDER BY version');
     // One row per migration file, each once; all stamped by one run of migrate (one `now` per run),
     // so one node applied them all and the other found them done.
     const files = readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{4}_\w+\.ts$/.test(f));

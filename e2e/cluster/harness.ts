@@ -4,6 +4,7 @@
  * and waiting for a condition with a deadline.
  */
 import { existsSync } from 'node:fs';
+import pg from 'pg';
 import { it, onTestFinished } from 'vitest';
 import { NATS_SERVER_BIN, ownNatsServer, type OwnNatsServer } from '@ottr/bus-nats/testing';
 import { inCI, requireService } from '@ottr/server/testing';
@@ -35,6 +36,8 @@ export interface Cluster {
   api<T>(node: NodeProcess, method: string, route: string, body?: unknown, token?: string): Promise<T>;
   /** Signs in (a new account, or a new device of `email`) through `node`'s REST API. */
   signIn(node: NodeProcess, email?: string): Promise<Session>;
+  /** Runs one statement on the cluster's database (for what no API shows: migrations, shared presence rows). */
+  sql<R extends object>(text: string, params?: unknown[]): Promise<R[]>;
   /** A socket to `node`, closed when the test ends. */
   connect(node: NodeProcess, s: Session, onPush?: (f: Frame) => void): Promise<WsClient>;
 }
@@ -96,6 +99,15 @@ export async function startCluster(names: string[] = ['n1', 'n2', 'n3'], opts: {
       const s = await api<Session>(node, 'POST', '/v1/auth/verify', { email, code: await node.codeFor(email), device: { name: `on ${node.name}` } });
       return { ...s, email };
     },
+    async sql<R extends object>(text: string, params: unknown[] = []) {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        return (await client.query<R>(text, params)).rows;
+      } finally {
+        await client.end();
+      }
+    },
     async connect(node, s, onPush) {
       const c = await WsClient.connect(node.url, s.accessToken, onPush);
       clients.push(c);
@@ -105,8 +117,8 @@ export async function startCluster(names: string[] = ['n1', 'n2', 'n3'], opts: {
 }
 
 /** Resolves once `cond` holds, checked every 25 ms; fails naming `what` after `timeoutMs`. */
-export async function waitFor(what: string, cond: () => boolean, timeoutMs = 30_000): Promise<void> {
-  for (const until = Date.now() + timeoutMs; !cond(); await new Promise((r) => setTimeout(r, 25))) {
+export async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  for (const until = Date.now() + timeoutMs; !(await cond()); await new Promise((r) => setTimeout(r, 25))) {
     if (Date.now() > until) throw new Error(`${what}: not within ${timeoutMs} ms`);
   }
 }
