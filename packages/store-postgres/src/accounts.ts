@@ -122,6 +122,15 @@ export function createAccountStore(db: Db): AccountStore {
       return (await db.rows<{ blocked: AccountId }>('SELECT blocked FROM blocks WHERE blocker = $1 ORDER BY created_at, blocked', blocker)).map((r) => r.blocked);
     },
 
+    async directBarriers(from, peer) {
+      const row = (await db.row<{ gone: boolean; blocked: boolean }>(
+        `SELECT NOT EXISTS (SELECT 1 FROM accounts WHERE id = $2 AND deleted_at IS NULL) AS gone,
+                EXISTS (SELECT 1 FROM blocks WHERE (blocker = $1 AND blocked = $2) OR (blocker = $2 AND blocked = $1)) AS blocked`,
+        from, peer,
+      ))!;
+      return { peerGone: row.gone, blocked: row.blocked };
+    },
+
     async isBlockedEitherWay(a, b) {
       return (await db.row('SELECT 1 FROM blocks WHERE (blocker = $1 AND blocked = $2) OR (blocker = $2 AND blocked = $1)', a, b)) !== undefined;
     },

@@ -1,6 +1,6 @@
 import type { ConversationEvent } from '@ottr/protocol';
 import { AppError, type ConversationRecord, type ConversationStore } from '@ottr/server';
-import { decodeCursor, isConversationListCursor, pageOf, toConversation, type ConversationRow } from '@ottr/server/storage-kit';
+import { decodeCursor, isConversationListCursor, pageOf, toConversation, toMembership, type ConversationRow, type MembershipRow } from '@ottr/server/storage-kit';
 import { json, type Conn, type Db, type Param } from './db.js';
 import { createMembershipOps } from './memberships.js';
 import { activateMember, appendSystemEvent } from './system-events.js';
@@ -66,6 +66,12 @@ export function createConversationStore(db: Db, writer: Writer): ConversationSto
     },
 
     get: (id) => load(db, id),
+
+    async access(id, accountId) {
+      const row = await db.row<ConversationRow & Partial<MembershipRow>>('SELECT c.*, m.* FROM conversations c LEFT JOIN memberships m ON m.conversation_id = c.id AND m.account_id = $2 WHERE c.id = $1', id, accountId);
+      if (row === undefined) return null;
+      return { conversation: toConversation(row), membership: row.account_id == null ? null : toMembership(row as MembershipRow) };
+    },
 
     async view(id, accountId) {
       const row = await db.row<ViewRow>(`SELECT ${VIEW_SELECT} WHERE m.conversation_id = $1 AND m.account_id = $2`, id, accountId);

@@ -122,6 +122,15 @@ export function createAccountStore(db: Db): AccountStore {
       return db.all<{ blocked: AccountId }>('SELECT blocked FROM blocks WHERE blocker = ? ORDER BY created_at, blocked', blocker).map((r) => r.blocked);
     },
 
+    async directBarriers(from, peer) {
+      const row = db.get<{ gone: number; blocked: number }>(
+        `SELECT NOT EXISTS (SELECT 1 FROM accounts WHERE id = ? AND deleted_at IS NULL) AS gone,
+                EXISTS (SELECT 1 FROM blocks WHERE (blocker = ? AND blocked = ?) OR (blocker = ? AND blocked = ?)) AS blocked`,
+        peer, from, peer, peer, from,
+      )!;
+      return { peerGone: row.gone === 1, blocked: row.blocked === 1 };
+    },
+
     async isBlockedEitherWay(a, b) {
       return db.get('SELECT 1 FROM blocks WHERE (blocker = ? AND blocked = ?) OR (blocker = ? AND blocked = ?)', a, b, b, a) !== undefined;
     },

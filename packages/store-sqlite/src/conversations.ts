@@ -4,7 +4,7 @@ import { decodeCursor, isConversationListCursor, pageOf, toConversation, type Co
 import { bool, json, type Db, type Param } from './db.js';
 import { createMembershipOps } from './memberships.js';
 import { activateMember, appendSystemEvent } from './system-events.js';
-import { toView, VIEW_FROM, type ViewRow } from './views.js';
+import { toMembership, toView, VIEW_FROM, type MembershipRow, type ViewRow } from './views.js';
 import type { Writer } from './writer.js';
 
 export function createConversationStore(db: Db, writer: Writer): ConversationStore {
@@ -60,6 +60,12 @@ export function createConversationStore(db: Db, writer: Writer): ConversationSto
     },
 
     get: async (id) => load(id),
+
+    async access(id, accountId) {
+      const row = db.get<ConversationRow & Partial<MembershipRow>>('SELECT c.*, m.* FROM conversations c LEFT JOIN memberships m ON m.conversation_id = c.id AND m.account_id = ? WHERE c.id = ?', accountId, id);
+      if (row === undefined) return null;
+      return { conversation: toConversation(row), membership: row.account_id == null ? null : toMembership(row as MembershipRow) };
+    },
 
     async view(id, accountId) {
       const row = db.get<ViewRow>(`SELECT c.*, m.* FROM ${VIEW_FROM} WHERE m.conversation_id = ? AND m.account_id = ?`, id, accountId);

@@ -111,6 +111,11 @@ export interface AccountStore {
   listBlocked(blocker: AccountId): Promise<AccountId[]>;
   /** True when either account blocked the other. */
   isBlockedEitherWay(a: AccountId, b: AccountId): Promise<boolean>;
+  /**
+   * What stands between `from` writing to `peer` in their direct chat, in one read: the peer's
+   * account is gone (unknown or deleted), and whether either blocked the other.
+   */
+  directBarriers(from: AccountId, peer: AccountId): Promise<{ peerGone: boolean; blocked: boolean }>;
 }
 
 // ---- auth: one-time codes, devices, tokens ----------------------------------------------------
@@ -256,6 +261,11 @@ export interface ConversationStore {
   }): Promise<{ conversation: ConversationRecord; events: ConversationEvent[] }>;
   get(id: ConversationId): Promise<ConversationRecord | null>;
   getMembership(id: ConversationId, accountId: AccountId): Promise<MembershipRecord | null>;
+  /**
+   * `get` and `getMembership` in one read (the membership check of every request): null when
+   * the conversation does not exist; `membership` null when the account was never a member.
+   */
+  access(id: ConversationId, accountId: AccountId): Promise<{ conversation: ConversationRecord; membership: MembershipRecord | null } | null>;
   /** One conversation as a member sees it (any status). Null when never a member. */
   view(id: ConversationId, accountId: AccountId): Promise<MembershipView | null>;
   /** The account's active memberships: pinned first, then latest activity first. */

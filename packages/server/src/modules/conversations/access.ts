@@ -19,11 +19,9 @@ export function hasRole(membership: MembershipRecord, atLeast: Role): boolean {
  * more than that the id exists, which it had to know already).
  */
 export async function requireMember(store: Store, conversationId: ConversationId, accountId: AccountId): Promise<MemberAccess> {
-  const [conversation, membership] = await Promise.all([
-    store.conversations.get(conversationId),
-    store.conversations.getMembership(conversationId, accountId),
-  ]);
-  if (!conversation) throw new AppError('not_found', 'No such conversation');
+  const found = await store.conversations.access(conversationId, accountId);
+  if (!found) throw new AppError('not_found', 'No such conversation');
+  const { conversation, membership } = found;
   if (!membership || membership.status !== 'active') throw new AppError('not_member');
   return { conversation, membership };
 }

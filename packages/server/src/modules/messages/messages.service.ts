@@ -183,9 +183,9 @@ export class MessagesService {
     if (c.kind === 'channel' && !hasRole(access.membership, 'admin')) throw new AppError('insufficient_role', 'Only admins post in a channel');
     if (c.kind === 'direct') {
       const peer = c.participants.find((p) => p !== me) ?? me;
-      const account = await this.store.accounts.get(peer);
-      if (!account || account.deletedAt !== null) throw new AppError('forbidden', 'The other account was deleted');
-      if (await this.store.accounts.isBlockedEitherWay(me, peer)) throw new AppError('blocked');
+      const { peerGone, blocked } = await this.store.accounts.directBarriers(me, peer);
+      if (peerGone) throw new AppError('forbidden', 'The other account was deleted');
+      if (blocked) throw new AppError('blocked');
     }
   }
 

@@ -73,6 +73,17 @@ export function accountTests(s: Suite): void {
       expect(await s.store.accounts.findByIdentifier('email', 'del@example.test')).toEqual(again);
     });
 
+    test('directBarriers tells a gone peer and a block either way in one read', async () => {
+      const [a, b, c] = await f.accounts(3);
+      expect(await s.store.accounts.directBarriers(a!, b!)).toEqual({ peerGone: false, blocked: false });
+      await s.store.accounts.block(b!, a!, f.now());
+      expect(await s.store.accounts.directBarriers(a!, b!)).toEqual({ peerGone: false, blocked: true });
+      expect(await s.store.accounts.directBarriers(b!, a!)).toEqual({ peerGone: false, blocked: true });
+      await s.store.accounts.markDeleted(c!, f.now());
+      expect(await s.store.accounts.directBarriers(a!, c!)).toEqual({ peerGone: true, blocked: false });
+      expect(await s.store.accounts.directBarriers(a!, f.id('account'))).toEqual({ peerGone: true, blocked: false });
+    });
+
     test('blocks are idempotent, listed, checked either way and removable', async () => {
       const [a, b, c] = await f.accounts(3);
       await s.store.accounts.block(a!, b!, f.now());

@@ -21,6 +21,22 @@ export function membershipTests(s: Suite): void {
       expect(await s.store.conversations.addMembers(id, [a!], 'member', f.actor(owner!), null, newEventId)).toEqual([]);
     });
 
+    test('access reads the conversation and the membership together, exactly as get and getMembership do', async () => {
+      const [owner, a, b, stranger] = await f.accounts(4);
+      const id = await f.group(owner!, [a!, b!]);
+      await f.send(id, owner!, 'hello');
+      await s.store.conversations.removeMember(id, b!, f.actor(owner!), f.id('event'));
+      for (const who of [owner!, a!, b!]) {
+        expect(await s.store.conversations.access(id, who)).toEqual({
+          conversation: await s.store.conversations.get(id),
+          membership: await s.store.conversations.getMembership(id, who),
+        });
+      }
+      expect((await s.store.conversations.access(id, b!))?.membership).toMatchObject({ status: 'removed' });
+      expect(await s.store.conversations.access(id, stranger!)).toEqual({ conversation: await s.store.conversations.get(id), membership: null });
+      expect(await s.store.conversations.access(f.id('conversation'), owner!)).toBeNull();
+    });
+
     test('addMembers enforces the cap on active members only', async () => {
       const [owner, a, b, c] = await f.accounts(4);
       const id = await f.group(owner!, [a!], { cap: 3 });
