@@ -1,6 +1,4 @@
-// Run alone: node --import tsx --test bench/peers/xml-framer.test.ts
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { expect, test } from 'vitest';
 import { XmlFramer } from './xml-framer.js';
 
 function frame(chunks: string[]): { opens: number; elements: string[]; closed: boolean } {
@@ -29,14 +27,14 @@ const EXPECTED = [
   `iq|<iq type='result' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>b@x/r</jid></bind></iq>`,
 ];
 
-void test('splits a stream into its header, top-level elements and close, in one chunk', () => {
-  assert.deepEqual(frame([STREAM]), { opens: 1, elements: EXPECTED, closed: true });
+test('splits a stream into its header, top-level elements and close, in one chunk', () => {
+  expect(frame([STREAM])).toEqual({ opens: 1, elements: EXPECTED, closed: true });
 });
 
-void test('gives the same elements whatever the chunk boundaries', () => {
+test('gives the same elements whatever the chunk boundaries', () => {
   for (const size of [1, 2, 3, 7, 64]) {
     const chunks: string[] = [];
     for (let i = 0; i < STREAM.length; i += size) chunks.push(STREAM.slice(i, i + size));
-    assert.deepEqual(frame(chunks), { opens: 1, elements: EXPECTED, closed: true }, `chunks of ${size}`);
+    expect([size, frame(chunks)]).toEqual([size, { opens: 1, elements: EXPECTED, closed: true }]);
   }
 });

@@ -93,12 +93,7 @@ export async function throughput(target: PairTarget, c: PairClients, o: { window
     };
   });
   for (let i = 0; i < target.pairs; i++) for (let w = 0; w < o.window; w++) sendOne(i);
-  await new Promise((r) => setTimeout(r, o.warmupMs));
-  counting = true;
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, o.durationMs));
-  counting = false;
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = await measuringWindow(o, (on) => (counting = on));
   stopped = true;
   receipts.stop();
   await drain(c);
@@ -136,17 +131,22 @@ export async function latency(target: PairTarget, c: PairClients, o: { rate: num
       c.senders[i]!.request(target.send(i, `l${++ids}`, pad(String(performance.now()), o.messageBytes)), () => undefined);
     }
   }, 2);
-  await new Promise((r) => setTimeout(r, o.warmupMs));
-  counting = true;
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, o.durationMs));
-  counting = false;
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = await measuringWindow(o, (on) => (counting = on));
   clearInterval(tick);
   receipts.stop();
   await drain(c);
   samples.sort((a, b) => a - b);
   return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), offered: o.rate, achieved: samples.length / seconds, samples: samples.length };
+}
+
+/** Waits out the warm-up, then counts (`count(true)`) for the duration; resolves with the seconds counted. */
+async function measuringWindow(o: { warmupMs: number; durationMs: number }, count: (on: boolean) => void): Promise<number> {
+  await new Promise((r) => setTimeout(r, o.warmupMs));
+  count(true);
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, o.durationMs));
+  count(false);
+  return (performance.now() - t0) / 1000;
 }
 
 export function percentile(sorted: readonly number[], p: number): number {

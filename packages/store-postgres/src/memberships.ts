@@ -1,6 +1,6 @@
 import type { AccountId, ConversationEvent } from '@ottr/protocol';
 import { AppError } from '@ottr/server';
-import { decodeCursor, isMembersCursor, pageOf, toMembership, type ConversationRow, type MembershipOps, type MembershipRow } from '@ottr/server/storage-kit';
+import { decodeCursor, isMembersCursor, movePointers, pageOf, toMembership, type ConversationRow, type MembershipOps, type MembershipRow } from '@ottr/server/storage-kit';
 import type { Conn, Db, Param } from './db.js';
 import { activateMember, appendSystemEvent } from './system-events.js';
 
@@ -121,14 +121,10 @@ export function createMembershipOps(db: Db, writer: Writer): MembershipOps {
         const row = await active(tx.c, id, accountId);
         // The conversation's last seq as of this transaction (it holds the conversation's row).
         const lastSeq = tx.state.seqs.get(id) ?? 0;
-        const target = Math.min(seq, lastSeq);
-        const readSeq = kind === 'read' ? Math.max(row.read_seq, target) : row.read_seq;
-        const deliveredSeq = Math.max(row.delivered_seq, kind === 'read' ? readSeq : target);
         const before = toMembership(row);
-        const after = { ...before, readSeq, deliveredSeq };
-        const moved = readSeq !== row.read_seq || deliveredSeq !== row.delivered_seq;
+        const { after, moved } = movePointers(before, lastSeq, kind, seq);
         if (moved) {
-          await tx.c.run('UPDATE memberships SET read_seq = $1, delivered_seq = $2 WHERE conversation_id = $3 AND account_id = $4', readSeq, deliveredSeq, id, accountId);
+          await tx.c.run('UPDATE memberships SET read_seq = $1, delivered_seq = $2 WHERE conversation_id = $3 AND account_id = $4', after.readSeq, after.deliveredSeq, id, accountId);
           tx.stampReceipt(id, accountId);
           // Only active members are notified (an ended membership keeps its final version).
           const others = await tx.c.rows<{ account_id: string }>(

@@ -1,6 +1,6 @@
 import type { AccountId, ConversationEvent } from '@ottr/protocol';
 import { AppError } from '@ottr/server';
-import { decodeCursor, isMembersCursor, pageOf, type ConversationRow, type MembershipOps } from '@ottr/server/storage-kit';
+import { decodeCursor, isMembersCursor, movePointers, pageOf, type ConversationRow, type MembershipOps } from '@ottr/server/storage-kit';
 import { bool, json, type Db, type Param } from './db.js';
 import { activateMember, appendSystemEvent } from './system-events.js';
 import { toMembership, VIEW_FROM, type MembershipRow, type ViewRow } from './views.js';
@@ -105,16 +105,12 @@ export function createMembershipOps(db: Db, writer: Writer): MembershipOps {
       return writer.enqueue(id, (tx) => {
         const row = db.get<ViewRow>(`SELECT c.*, m.* FROM ${VIEW_FROM} WHERE m.conversation_id = ? AND m.account_id = ?`, id, accountId);
         if (row?.status !== 'active') throw new AppError('not_member');
-        const target = Math.min(seq, row.last_seq);
-        const readSeq = kind === 'read' ? Math.max(row.read_seq, target) : row.read_seq;
-        const deliveredSeq = Math.max(row.delivered_seq, kind === 'read' ? readSeq : target);
         const before = toMembership(row);
-        const after = { ...before, readSeq, deliveredSeq };
-        const moved = readSeq !== row.read_seq || deliveredSeq !== row.delivered_seq;
+        const { after, moved } = movePointers(before, row.last_seq, kind, seq);
         if (moved) {
           db.run(
             'UPDATE memberships SET read_seq = ?, delivered_seq = ?, version = ?, receipt_version = ? WHERE conversation_id = ? AND account_id = ?',
-            readSeq, deliveredSeq, tx.version, tx.version, id, accountId,
+            after.readSeq, after.deliveredSeq, tx.version, tx.version, id, accountId,
           );
           db.run(
             "UPDATE memberships SET version = ? WHERE conversation_id = ? AND status = 'active' AND account_id IN (SELECT value FROM json_each(?))",

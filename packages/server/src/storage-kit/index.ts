@@ -6,7 +6,7 @@
 export { decodeCursor, encodeCursor, isInt, isObj, isStr, pageOf } from './cursor.js';
 export { EVENT_COLUMNS, eventColumns, REACTORS_LISTED, groupReactions, reactableIds, searchText, toEvent } from './event-rows.js';
 export type { EventRow, ReactorRow } from './event-rows.js';
-export { toConversation, toMembership, visibleEnd } from './views.js';
+export { movePointers, toConversation, toMembership, visibleEnd } from './views.js';
 export type { ConversationRow, MembershipRow } from './views.js';
 export { PATCH_COLUMNS, toAccount, toDevice, toJob, toToken } from './records.js';
 export type { AccountRow, DeviceRow, JobRow, TokenRow } from './records.js';

@@ -65,3 +65,14 @@ export function toMembership(r: MembershipRow): MembershipRecord {
 export function visibleEnd(r: Pick<ConversationRow, 'last_seq'> & Pick<MembershipRow, 'status' | 'left_seq'>): number {
   return r.status === 'active' ? r.last_seq : (r.left_seq ?? 0);
 }
+
+/**
+ * A membership's pointers after a `delivered` or `read` up to `seq` (capped at the conversation's
+ * `lastSeq`): they only move forward, and reading delivers too. `moved`: anything changed.
+ */
+export function movePointers(m: MembershipRecord, lastSeq: number, kind: 'delivered' | 'read', seq: number): { after: MembershipRecord; moved: boolean } {
+  const target = Math.min(seq, lastSeq);
+  const readSeq = kind === 'read' ? Math.max(m.readSeq, target) : m.readSeq;
+  const deliveredSeq = Math.max(m.deliveredSeq, kind === 'read' ? readSeq : target);
+  return { after: { ...m, readSeq, deliveredSeq }, moved: readSeq !== m.readSeq || deliveredSeq !== m.deliveredSeq };
+}
