@@ -19,6 +19,7 @@ export const FIELDS: Record<string, Field> = {
   direct_msgs_s: { unit: 'msgs/s', perDeployment: true },
   direct_cpu_us_per_msg: { unit: 'µs', lowerIsBetter: true, perDeployment: true },
   direct_vs_relay: { unit: 'ratio', perDeployment: true },
+  store_bytes_per_msg: { unit: 'B', lowerIsBetter: true, perDeployment: true },
   direct_p50_ms: { unit: 'ms', lowerIsBetter: true, perDeployment: true },
   direct_p99_ms: { unit: 'ms', lowerIsBetter: true, perDeployment: true },
   group_fanout_p99_ms: { unit: 'ms', lowerIsBetter: true, perDeployment: true },

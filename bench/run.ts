@@ -91,7 +91,9 @@ async function measureOttr(dep: Deployment, p: Profile, prefix: string): Promise
     const clients = await connectPairs(target);
     const cpu = () => Promise.all(dep.nodes.map((n) => cpuSeconds(n.pid))).then((all) => all.reduce((a, b) => a + b, 0));
     const cpuBefore = await cpu();
+    const bytesBefore = await dep.storeBytes();
     const t = await throughput(target, clients, p.throughput);
+    set('store_bytes_per_msg', ((await dep.storeBytes()) - bytesBefore) / t.sent, 0);
     set('direct_msgs_s', t.msgsPerSecond, 0);
     // Server CPU per message over the whole closed-loop run (warm-up included): robust to a busy machine.
     set('direct_cpu_us_per_msg', ((await cpu()) - cpuBefore) * 1e6 / t.sent, 1);

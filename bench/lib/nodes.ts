@@ -5,12 +5,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, ownNatsServer } from '@ottr/bus-nats/testing';
 import { createTestDatabase } from '@ottr/store-postgres/testing';
+import pg from 'pg';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const ADMIN_TOKEN = 'bench-admin-token-'.padEnd(40, 'x');
@@ -18,6 +19,7 @@ export const ADMIN_TOKEN = 'bench-admin-token-'.padEnd(40, 'x');
 export interface BenchNode {
   readonly url: string;
   readonly pid: number;
+  readonly dataDir: string;
   readonly logFile: string;
   stop(): Promise<void>;
 }
@@ -71,6 +73,7 @@ export async function startNode(name: string, env: Record<string, string> = {}):
   return {
     url,
     pid: child.pid!,
+    dataDir,
     logFile,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -86,13 +89,32 @@ export interface Deployment {
   readonly nodes: BenchNode[];
   /** What the deployment is, for the report. */
   readonly description: string;
+  /** Bytes the deployment's database takes on disk now. */
+  storeBytes(): Promise<number>;
   stop(): Promise<void>;
+}
+
+/** The SQLite database of a node: its file and its write-ahead log (which is reused, so bounded). */
+async function sqliteBytes(dataDir: string): Promise<number> {
+  const sizes = await Promise.all(['ottr.db', 'ottr.db-wal'].map((f) => stat(path.join(dataDir, f)).then((s) => s.size, () => 0)));
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+async function postgresBytes(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ bytes: string }>('SELECT pg_database_size(current_database()) AS bytes');
+    return Number(rows[0]!.bytes);
+  } finally {
+    await client.end();
+  }
 }
 
 /** One node with no configuration: SQLite (WAL, synchronous=FULL), the in-process bus. */
 export async function startSingle(): Promise<Deployment> {
   const node = await startNode('bench');
-  return { nodes: [node], description: '1 node, SQLite, in-process bus', stop: () => node.stop() };
+  return { nodes: [node], description: '1 node, SQLite, in-process bus', storeBytes: () => sqliteBytes(node.dataDir), stop: () => node.stop() };
 }
 
 /** Three nodes on a fresh PostgreSQL database and a NATS server of the benchmark's own. */
@@ -112,6 +134,7 @@ export async function startCluster(count = 3): Promise<Deployment> {
   return {
     nodes,
     description: `${count} nodes, PostgreSQL, NATS`,
+    storeBytes: () => postgresBytes(db.url),
     async stop() {
       await Promise.all(nodes.map((n) => n.stop()));
       await nats.kill();

@@ -44,6 +44,11 @@ export class LoadClient {
     return client;
   }
 
+  /** Requests sent and not answered yet. */
+  get pending(): number {
+    return this.replies.size;
+  }
+
   /** Sends a request frame; `reply` gets its `result` or `error` frame. */
   request(frame: Frame, reply: Reply): void {
     const id = String(++this.n);

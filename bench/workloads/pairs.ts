@@ -154,10 +154,16 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 }
 
-/** Lets what is in flight arrive before the next workload reuses the clients (a round trip on each). */
+/**
+ * Waits until every request sent has been answered (an overloaded server may still be working
+ * through a backlog: the next workload must not pay for it), then a little longer for the last
+ * pushes to arrive.
+ */
 async function drain(c: PairClients): Promise<void> {
-  await new Promise((r) => setTimeout(r, 200));
-  await Promise.all(c.senders.map((s) => s.call({ type: 'ping' }).catch(() => undefined)));
+  const all = [...c.senders, ...c.recipients];
+  for (const until = Date.now() + 180_000; all.some((x) => x.pending > 0); await new Promise((r) => setTimeout(r, 50))) {
+    if (Date.now() > until) throw new Error(`${all.reduce((n, x) => n + x.pending, 0)} requests still unanswered 180 s after the load stopped`);
+  }
   await new Promise((r) => setTimeout(r, 200));
   for (const r of c.recipients) r.onPush = () => undefined;
 }
