@@ -83,6 +83,7 @@ export interface EnvVar {
 export const ENV_VARS: readonly EnvVar[] = [
   { name: 'PORT', path: 'port', kind: 'integer', description: 'TCP port to listen on (0: any free port). Default 8080.' },
   { name: 'OTTR_HOST', path: 'host', kind: 'string', description: 'Interface to listen on. Default 127.0.0.1; 0.0.0.0 for all.' },
+  { name: 'OTTR_TRUST_PROXY', path: 'trustProxy', kind: 'string', description: 'Load balancers/proxies whose X-Forwarded-For names the client (comma-separated IPs or CIDRs, or loopback). Default empty: the socket address is the client.' },
   { name: 'OTTR_PUBLIC_URL', path: 'publicUrl', kind: 'string', description: 'Public base URL (in /openapi.json). Default: derived from host and port.' },
   { name: 'OTTR_LOG_LEVEL', path: 'logLevel', kind: 'string', description: 'fatal, error, warn, info, debug, trace or silent. Default info.' },
   { name: 'OTTR_NODE_ID', path: 'nodeId', kind: 'string', description: 'Name of this node in logs. Default: the host name.' },

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { trustedProxies } from './transport/client-address.js';
 
 const Rule = (limit: number, windowMs: number) =>
   Type.Object({ limit: Type.Integer({ minimum: 1, default: limit }), windowMs: Type.Integer({ minimum: 1, default: windowMs }) }, { default: {} });
@@ -13,6 +14,12 @@ export const ServerConfigSchema = Type.Object({
   port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
   /** Public base URL (for links in the OpenAPI document); derived from host/port when empty. */
   publicUrl: Type.String({ default: '' }),
+  /**
+   * Proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDR ranges, or
+   * loopback/linklocal/uniquelocal); empty: the socket's address is the client's. See
+   * transport/client-address.ts.
+   */
+  trustProxy: Type.String({ default: '' }),
   logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' }),
   auth: Type.Object(
     {
@@ -98,10 +105,16 @@ export type ServerConfig = Static<typeof ServerConfigSchema>;
 export const ADMIN_TOKEN_MIN_LENGTH = 32;
 
 /** Problems the schema cannot express, as [JSON pointer, message]. */
-export function configProblems(config: Pick<ServerConfig, 'admin'>): [string, string][] {
+export function configProblems(config: Pick<ServerConfig, 'admin' | 'trustProxy'>): [string, string][] {
+  const problems: [string, string][] = [];
   const token = config.admin.token;
-  if (token !== '' && token.length < ADMIN_TOKEN_MIN_LENGTH) return [['/admin/token', `must be empty (admin API off) or at least ${ADMIN_TOKEN_MIN_LENGTH} characters`]];
-  return [];
+  if (token !== '' && token.length < ADMIN_TOKEN_MIN_LENGTH) problems.push(['/admin/token', `must be empty (admin API off) or at least ${ADMIN_TOKEN_MIN_LENGTH} characters`]);
+  try {
+    trustedProxies(config.trustProxy);
+  } catch (err) {
+    problems.push(['/trustProxy', `must list IP addresses or CIDR ranges (or loopback, linklocal, uniquelocal), comma-separated: ${err instanceof Error ? err.message : String(err)}`]);
+  }
+  return problems;
 }
 
 /** Fills defaults into a partial config and validates it; throws with every problem listed. */

@@ -7,6 +7,7 @@ import type { ServerConfig } from '../../config.js';
 import type { AuthContext, HttpHandlers } from '../../handlers.js';
 import type { Metrics } from '../../metrics/index.js';
 import type { RateLimiter } from '../../ports/index.js';
+import { trustedProxies } from '../client-address.js';
 import { installJsonBodyParser } from './body-parser.js';
 import { LOG_FORMATTERS, redactUrl } from './logging.js';
 import { MethodIndex, toFastifyPath } from './method-index.js';
@@ -89,6 +90,8 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
     // Fastify's own request lines are off: the onResponse hook below writes one redacted line.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: LIMITS.bodyBytes,
+    // req.ip: the client behind the trusted proxies of config.trustProxy (the socket's address without).
+    trustProxy: trustedProxies(opts.config.trustProxy),
     // Malformed URLs (bad percent-encoding) are answered here, before routing.
     frameworkErrors: (error, req, reply) => {
       sendError(error, req, reply);

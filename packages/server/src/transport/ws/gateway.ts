@@ -57,6 +57,7 @@ import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CLOSE, LIMITS } from '@ottr/protocol';
 import { WebSocketServer, type RawData, type ServerOptions, type WebSocket } from 'ws';
+import { clientAddress, trustedProxies } from '../client-address.js';
 import { Connection } from './connection.js';
 import { ConnectionRegistry } from './registry.js';
 import { Sessions } from './session.js';
@@ -79,6 +80,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     // Not in @types/ws yet (ws >= 8.19): the closing-handshake timeout, 30 s by default.
     closeTimeout: CLOSE_GRACE_MS,
   } as ServerOptions);
+  const trust = trustedProxies(config.trustProxy);
   const registry = new ConnectionRegistry(opts.bus, logger);
   const sessions = new Sessions({
     authenticate: opts.authenticate,
@@ -133,7 +135,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   function onConnection(ws: WebSocket, req: IncomingMessage): void {
     const conn = new Connection(ws, {
       id: `wsc_${randomUUID()}`,
-      ip: req.socket.remoteAddress ?? '',
+      ip: clientAddress(req, trust),
       socket: req.socket,
       maxBufferedBytes: config.ws.maxBufferedBytes,
       framesPerSecond: config.ws.framesPerSecond,
