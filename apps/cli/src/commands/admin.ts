@@ -1,3 +1,5 @@
+import { lstat, open, rename, rm } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
 import { isId, type AccountId, type AdminAccount, type Session } from '@ottr/protocol';
 import { isOttrError, type OttrClient } from '@ottr/sdk/node';
 import { GLOBAL_HELP, positiveInt, str, type Values } from '../args.js';
@@ -389,11 +391,64 @@ Options:
   --in FILE        The export file
 `;
 
-/** Failures of export/import (a bad file, a store that is not empty, a wrong configuration) in words. */
+const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+/**
+ * A store that cannot be reached: a network error or PostgreSQL's connection (08…),
+ * authentication (28…), no such database (3D000) or not accepting connections (57P03) states.
+ */
+const unreachable = (code: unknown): boolean => typeof code === 'string' && (NETWORK_ERRORS.has(code) || /^(08|28)/.test(code) || code === '3D000' || code === '57P03');
+
+/** Failures of export/import (a bad file, a store that is not empty or unreachable, a wrong configuration) in words. */
 function transferError(err: unknown): Error {
   const name = err instanceof Error ? err.name : '';
   if (name === 'TransferError' || name === 'ImportError' || name === 'ConfigError') return new CliError((err as Error).message, { code: 'transfer_failed' });
+  if (err instanceof Error && unreachable((err as NodeJS.ErrnoException).code)) {
+    return new CliError(`cannot open the store: ${err.message}`, { code: 'store_unavailable', hint: 'check OTTR_STORE and OTTR_POSTGRES_URL (or --data-dir / OTTR_SQLITE_PATH)' });
+  }
   return err instanceof Error ? err : new Error(String(err));
+}
+
+/** "ENOENT: no such file or directory", without the (temporary) path Node appends. */
+const fsReason = (err: unknown): string => (err instanceof Error ? err.message : String(err)).replace(/, \w+ '.*'$/, '');
+
+/**
+ * The --out file, opened before the store is read, so that a wrong path fails first and in
+ * words. A new file or a plain one goes to `<out>.<pid>.partial` first, renamed to `out` once
+ * complete: a failed export leaves no half-written file, and an older export at `out` stays.
+ * Anything else (a symlink such as /dev/stdout, a device, a pipe, a hard link) is written directly.
+ */
+async function openOut(out: string): Promise<{ stream: NodeJS.WritableStream; commit(): Promise<void>; discard(): Promise<void> }> {
+  const direct = await lstat(out).then(
+    (s) => !s.isFile() || s.nlink > 1,
+    () => false,
+  );
+  const target = direct ? out : `${out}.${process.pid}.partial`;
+  const failed = (err: unknown, hint?: string) => new CliError(`cannot write ${out}: ${fsReason(err)}`, { code: 'transfer_failed', ...(hint ? { hint } : {}) });
+  const handle = await open(target, 'w', 0o600).catch((err: unknown) => {
+    throw failed(err);
+  });
+  const stream = handle.createWriteStream();
+  const end = async () => {
+    stream.end();
+    await finished(stream);
+  };
+  const discard = async () => {
+    await end().catch(() => undefined);
+    if (!direct) await rm(target, { force: true });
+  };
+  return {
+    stream,
+    discard,
+    async commit() {
+      try {
+        await end();
+        if (!direct) await rename(target, out);
+      } catch (err) {
+        await discard();
+        throw failed(err, direct ? 'what was written is incomplete' : 'nothing was written');
+      }
+    },
+  };
 }
 
 const summary = (counts: Record<string, number>): string =>
@@ -409,9 +464,12 @@ async function exportStore(argv: string[], base: Base): Promise<number> {
   const out = str(values, 'out');
   try {
     const { exportInstallation } = await import('@ottr/server-app');
-    const counts = await exportInstallation(ctx.env, out ?? process.stdout, { config: dataDir !== undefined ? { dataDir } : {} }).catch((err: unknown) => {
+    const file = out === undefined ? undefined : await openOut(out);
+    const counts = await exportInstallation(ctx.env, file?.stream ?? process.stdout, { config: dataDir !== undefined ? { dataDir } : {} }).catch(async (err: unknown) => {
+      await file?.discard();
       throw transferError(err);
     });
+    await file?.commit();
     const line = `Exported ${summary(counts)}${out ? ` to ${out}` : ''}.\n`;
     if (out === undefined) base.io.stderr(line);
     else if (ctx.json) ctx.printJson({ out, rows: counts });
