@@ -44,9 +44,14 @@ export async function exportInstallation(env: Record<string, string | undefined>
     throw new TransferError(`no database at ${config.store.sqlite.path} (check --data-dir / OTTR_SQLITE_PATH)`);
   }
   const store = await openStore(config);
-  const stream = typeof out === 'string' ? createWriteStream(out, { mode: 0o600 }) : out;
+  const stream: NodeJS.WritableStream = typeof out === 'string' ? createWriteStream(out, { mode: 0o600 }) : out;
+  // A write error (a full disk, a closed pipe) fails the export instead of waiting for a
+  // 'drain' that a destroyed stream never emits.
+  let failed: Error | undefined;
+  stream.on('error', (err: Error) => (failed ??= err));
   const write = async (value: unknown): Promise<void> => {
-    if (!stream.write(`${JSON.stringify(value)}\n`)) await once(stream, 'drain');
+    if (!failed && !stream.write(`${JSON.stringify(value)}\n`)) await once(stream, 'drain').catch(() => undefined);
+    if (failed) throw new TransferError(`cannot write the export: ${failed.message}`);
   };
   const counts: TransferCounts = {};
   try {
@@ -62,6 +67,7 @@ export async function exportInstallation(env: Record<string, string | undefined>
       await finished(stream as NodeJS.WritableStream & NodeJS.ReadableStream).catch(() => undefined);
     }
   }
+  if (failed) throw new TransferError(`cannot write the export: ${failed.message}`);
   return counts;
 }
 
