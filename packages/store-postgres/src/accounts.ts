@@ -123,11 +123,13 @@ export function createAccountStore(db: Db): AccountStore {
     },
 
     async directBarriers(from, peer) {
-      const row = (await db.row<{ gone: boolean; blocked: boolean }>(
+      // Prepared (parsed and planned once per connection): every direct send asks.
+      const row = (await db.prepared<{ gone: boolean; blocked: boolean }>(
+        'ottr_direct_barriers',
         `SELECT NOT EXISTS (SELECT 1 FROM accounts WHERE id = $2 AND deleted_at IS NULL) AS gone,
                 EXISTS (SELECT 1 FROM blocks WHERE (blocker = $1 AND blocked = $2) OR (blocker = $2 AND blocked = $1)) AS blocked`,
         from, peer,
-      ))!;
+      )).rows[0]!;
       return { peerGone: row.gone, blocked: row.blocked };
     },
 

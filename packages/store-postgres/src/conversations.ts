@@ -68,7 +68,13 @@ export function createConversationStore(db: Db, writer: Writer): ConversationSto
     get: (id) => load(db, id),
 
     async access(id, accountId) {
-      const row = await db.row<ConversationRow & Partial<MembershipRow>>('SELECT c.*, m.* FROM conversations c LEFT JOIN memberships m ON m.conversation_id = c.id AND m.account_id = $2 WHERE c.id = $1', id, accountId);
+      // Prepared (parsed and planned once per connection): every send and most reads start here.
+      const { rows } = await db.prepared<ConversationRow & Partial<MembershipRow>>(
+        'ottr_access',
+        'SELECT c.*, m.* FROM conversations c LEFT JOIN memberships m ON m.conversation_id = c.id AND m.account_id = $2 WHERE c.id = $1',
+        id, accountId,
+      );
+      const row = rows[0];
       if (row === undefined) return null;
       return { conversation: toConversation(row), membership: row.account_id == null ? null : toMembership(row as MembershipRow) };
     },

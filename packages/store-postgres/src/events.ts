@@ -32,25 +32,37 @@ export function createEventStore(db: Db, writer: Writer): EventStore {
   const head = (req: AppendRequest) => ({ id: req.id, conversationId: req.conversationId, sender: req.sender, at: req.at });
   const base = (req: AppendRequest, seq: number) => ({ id: req.id, conversationId: req.conversationId, seq, at: req.at, sender: req.sender });
 
+  /**
+   * One statement (Tx.appendKeyed) in the common case, run without a savepoint: the key and
+   * the event are inserted together or not at all. A second request with the key (this batch,
+   * or another node's transaction, which the statement waits for) inserts nothing, takes no
+   * seq and gets the first event.
+   *
+   * Why no savepoint: an unknown conversation is known before any statement (the writer's lock
+   * query found no row), a used key is ON CONFLICT DO NOTHING, (conversation, seq) is free while
+   * the batch holds the conversation's row, and that row cannot go away. What is left would fail
+   * the statement and abort the batch's transaction — a clientMsgId PostgreSQL text cannot hold
+   * (NUL), an event id already taken, a deadlock or timeout waiting for another transaction's
+   * insert of the same key (a client reusing it across conversations) — and then the writer
+   * runs the batch again with savepoints, so it fails alone (Isolation, writer.ts).
+   */
   async function message(tx: Tx, req: Req<'message'>): Promise<AppendResult> {
-    // The key first: a second request with it (this batch, or another node's transaction, which
-    // this insert waits for) inserts nothing and gets the first event.
-    const { rowCount: claimed } = await tx.c.prepared(
-      'ottr_idempotency_key',
-      'INSERT INTO idempotency (device_id, client_msg_id, event_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-      req.deviceId, req.clientMsgId, req.id, req.at,
-    );
-    if (claimed === 0) {
-      const first = await tx.c.value<string>('SELECT event_id FROM idempotency WHERE device_id = $1 AND client_msg_id = $2', req.deviceId, req.clientMsgId);
-      const event = first === undefined ? null : await eventById(tx.c, first);
-      // Purged between the two statements (it was older than the purge horizon): a new message.
-      if (event !== null) return { event, duplicate: true };
-      throw new AppError('conflict', 'Idempotency key in use');
-    }
     const refs = { ...(req.replyTo && { replyTo: req.replyTo }), ...(req.forwarded && { forwarded: req.forwarded }) };
     const data = json({ clientMsgId: req.clientMsgId, ...refs });
-    const { seq } = await tx.appendEvent({ ...head(req), type: 'message', content: json(req.content), data, body: body(searchText(req.content)) });
-    return { event: { ...base(req, seq), type: 'message', clientMsgId: req.clientMsgId, content: req.content, ...refs }, duplicate: false };
+    const appended = await tx.appendKeyed(
+      { ...head(req), type: 'message', content: json(req.content), data, body: body(searchText(req.content)) },
+      { deviceId: req.deviceId, clientMsgId: req.clientMsgId },
+    );
+    if (appended === null) {
+      const row = await tx.c.row<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE id = (SELECT event_id FROM idempotency WHERE device_id = $1 AND client_msg_id = $2)`,
+        req.deviceId, req.clientMsgId,
+      );
+      // Purged since the statement (it was older than the purge horizon): taken for in use.
+      if (row === undefined) throw new AppError('conflict', 'Idempotency key in use');
+      return { event: (await toEvents(tx.c, [row]))[0]!, duplicate: true };
+    }
+    return { event: { ...base(req, appended.seq), type: 'message', clientMsgId: req.clientMsgId, content: req.content, ...refs }, duplicate: false };
   }
 
   async function edit(tx: Tx, req: Req<'edit'>): Promise<AppendResult> {
@@ -108,7 +120,8 @@ export function createEventStore(db: Db, writer: Writer): EventStore {
   }
 
   return {
-    append: (req) => writer.enqueue([req.conversationId], (tx) => apply(tx, req)),
+    // A message is one statement (see `message`); the other kinds take a savepoint in a batch.
+    append: (req) => writer.enqueue([req.conversationId], (tx) => apply(tx, req), req.type === 'message' ? 'one-statement' : 'savepoint'),
 
     get: (id) => eventById(db, id),
 

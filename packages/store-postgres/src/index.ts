@@ -20,8 +20,11 @@ export interface PostgresStoreOptions {
 }
 
 export interface PostgresStore extends Store {
-  /** Write transactions committed by this store, and operations committed through them (group commit). */
-  stats(): { commits: number; batched: number };
+  /**
+   * Write transactions committed by this store, operations committed through them (group commit),
+   * and batches run a second time with a savepoint per operation (see writer.ts, Isolation).
+   */
+  stats(): { commits: number; batched: number; retried: number };
 }
 
 export const POSTGRES_DEFAULTS = { poolSize: 10, statementTimeoutMs: 30_000 } as const;

@@ -1,4 +1,4 @@
-import type { ConversationEvent, ConversationId } from '@ottr/protocol';
+import type { ConversationEvent, ConversationId, DeviceId, MessageId } from '@ottr/protocol';
 import { describe, expect } from 'vitest';
 import type { Suite } from './fixtures.js';
 
@@ -32,6 +32,39 @@ export function concurrencyTests(s: Suite): void {
         expect(mine).toEqual(range(81).slice(1));
         expect(seqsOf(await f.history(id))).toEqual(range(81));
       }
+    });
+
+    test('in one batch only the failing operations fail; a resend and a failure take no seq', async () => {
+      const [a, b] = await f.accounts(2);
+      const id = await f.direct(a!, b!);
+      const device = 'dev_batch' as DeviceId;
+      const first = await f.send(id, a!, 'first', { deviceId: device, clientMsgId: 'k1' });
+      // Queued in one turn of the event loop: one group commit where the adapter has one.
+      const [fresh, resend, edit, unknown, odd, again, last] = await Promise.allSettled([
+        f.send(id, a!, 'fresh', { deviceId: device, clientMsgId: 'k2' }),
+        f.send(id, a!, 'first (resent)', { deviceId: device, clientMsgId: 'k1' }),
+        f.edit(id, a!, f.id<MessageId>('message'), 'no such message'),
+        f.send(f.id<ConversationId>('conversation'), a!, 'nowhere'),
+        // A key some databases refuse (PostgreSQL text holds no NUL): it may fail, alone.
+        f.send(id, b!, 'odd key', { clientMsgId: 'nul\u0000key' }),
+        f.send(id, a!, 'fresh (resent at once)', { deviceId: device, clientMsgId: 'k2' }),
+        f.send(id, b!, 'last'),
+      ]);
+      const value = <T>(r: PromiseSettledResult<T>): T => {
+        expect(r.status).toBe('fulfilled');
+        return (r as PromiseFulfilledResult<T>).value;
+      };
+      expect(value(resend)).toEqual({ event: first.event, duplicate: true });
+      expect(value(fresh).duplicate).toBe(false);
+      expect(value(again)).toEqual({ event: value(fresh).event, duplicate: true });
+      expect(value(last).duplicate).toBe(false);
+      for (const failed of [edit, unknown]) expect(failed).toMatchObject({ status: 'rejected', reason: { name: 'AppError', code: 'not_found' } });
+      const appended = [value(fresh).event, value(last).event, ...(odd.status === 'fulfilled' ? [odd.value.event] : [])];
+      const history = await f.history(id);
+      expect(seqsOf(history)).toEqual(range(2 + appended.length));
+      for (const e of appended) expect(history[e.seq - 1]).toEqual(e);
+      expect((await s.store.conversations.get(id))?.lastSeq).toBe(history.length);
+      expect((await f.send(id, a!, 'after')).event.seq).toBe(history.length + 1);
     });
 
     test('appends racing with membership changes and receipts stay gapless', async () => {
