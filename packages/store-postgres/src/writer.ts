@@ -303,13 +303,16 @@ export class Writer {
    * 1,124 vs 3,094/s at 16); under the lock sit ~1 ms of statement plus the COMMIT's WAL flush
    * (~3 ms here), i.e. a ceiling of a few hundred version commits/s for the whole cluster, or
    * ~10,000+ operations/s at the batch size reached under load (~60). The round trips of the
-   * operations come first: with a savepoint and two inserts per message a store reached
-   * ~2,900–6,000 appends/s with 64 in flight (~1,800–3,400 with 256 over 64 conversations);
-   * with a message in one statement and no savepoint, 7,500–10,200 (5,800–6,200; two stores on
-   * one database 6,100–8,000), and the 3-node cluster bench went from 1,400–1,800 to 2,400–2,800
-   * direct msgs/s, node CPU per message from 520–630 to 390–440 µs (3 paired runs each, same
-   * noisy machine). Should it become the limit, the alternative is versions taken freely (a sequence) plus a
-   * read horizon below the oldest version still in flight.
+   * operations come first. Appends/s of one store, medians of 5 interleaved runs (ranges):
+   * with a savepoint and two inserts per message, 64 in flight ~3,900 (2,900–6,000), 256 over
+   * 64 conversations ~3,100 (1,800–3,400), the same with two stores on one database ~3,600
+   * (1,900–4,400); with a message in one statement and no savepoint, ~8,000 (4,900–10,200),
+   * ~5,900 (2,900–6,200), ~6,900 (4,000–8,000). The 3-node cluster bench, bound by CPU on this
+   * machine, gained less from that alone: 1,400–1,800 → 1,800–1,900 direct msgs/s, node CPU per
+   * message 520–630 → 480–500 µs; with the send's reads prepared as well (conversations.access,
+   * accounts.directBarriers), 2,400–2,800 msgs/s and 390–440 µs. Should the version lock become
+   * the limit, the alternative is versions taken freely (a sequence) plus a read horizon below
+   * the oldest version still in flight.
    */
   private async finish(tx: Tx): Promise<void> {
     const { touched, stamps, receipts } = tx.state;
