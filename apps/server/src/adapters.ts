@@ -36,10 +36,10 @@ type Factory<T> = (ctx: AdapterContext) => T | Promise<T>;
  * implementations; adding a backend is one entry here (and its config section).
  */
 export const STORE_DRIVERS: Record<string, Factory<Store>> = {
-  sqlite: async ({ config }) => {
+  sqlite: async ({ config, logger }) => {
     const file = config.store.sqlite.path;
     if (file !== ':memory:') await mkdir(path.dirname(file), { recursive: true });
-    return createSqliteStore({ path: file });
+    return createSqliteStore({ path: file, onCheckpointError: (message) => logger.error({ message }, 'store: WAL checkpoint failed') });
   },
   postgres: ({ config }) => createPostgresStore(config.store.postgres),
 };

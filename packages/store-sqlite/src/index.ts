@@ -2,6 +2,7 @@ import type { Store } from '@ottr/server';
 import { createAccountStore } from './accounts.js';
 import { createAuthStore } from './auth.js';
 import { createConversationStore } from './conversations.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { Db } from './db.js';
 import { exportAll, importAll } from './dump.js';
 import { createEventStore } from './events.js';
@@ -13,6 +14,8 @@ import { Writer } from './writer.js';
 export interface SqliteStoreOptions {
   /** Database file, or ':memory:'. */
   path: string;
+  /** A background WAL checkpoint failed (it is retried on the next round). */
+  onCheckpointError?: (message: string) => void;
 }
 
 export interface SqliteStore extends Store {
@@ -23,6 +26,12 @@ export interface SqliteStore extends Store {
 /** The storage port on one SQLite file, one connection and one writer (see open.ts, writer.ts). */
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const raw = openDatabase(options.path);
+  // A file database checkpoints on a worker thread, never in the writer's COMMIT (checkpointer.ts).
+  let checkpointer: Checkpointer | null = null;
+  if (options.path !== ':memory:') {
+    raw.pragma('wal_autocheckpoint = 0');
+    checkpointer = startCheckpointer(options.path, 100, options.onCheckpointError);
+  }
   const db = new Db(raw);
   const writer = new Writer(db);
   return {
@@ -37,6 +46,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     importAll: (source) => importAll(db, writer, source),
     async close() {
       writer.close();
+      await checkpointer?.stop();
       raw.close();
     },
   };

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,6 +128,26 @@ describe('sqlite store', () => {
     const reopened = createSqliteStore({ path: file });
     expect(await seqs(reopened, id)).toEqual([1, 2, 3, 4, 5, 6]);
     await reopened.close();
+  });
+
+  it('checkpoints the WAL on a worker thread, not in the writer: the database file catches up while the node idles', async () => {
+    const file = path.join(dir, 'ckpt.db');
+    const store = createSqliteStore({ path: file });
+    const { a, id } = await seedDirect(store);
+    const before = statSync(file).size;
+    // ~100 WAL pages: far below the 1,000 at which the writer's own connection would checkpoint.
+    await Promise.all(Array.from({ length: 200 }, (_, i) => send(store, id, a, `message ${i} `.padEnd(400, 'x'))));
+    const grew = async () => {
+      for (const until = Date.now() + 10_000; Date.now() < until; await new Promise((r) => setTimeout(r, 20))) {
+        if (statSync(file).size > before) return true;
+      }
+      return false;
+    };
+    expect(await grew()).toBe(true);
+    await store.close();
+    const check = new Database(file, { readonly: true });
+    expect(check.prepare("SELECT count(*) AS n FROM events WHERE type = 'message'").get()).toEqual({ n: 200 });
+    check.close();
   });
 
   it('every acknowledged message survives kill -9 of the process', async () => {
