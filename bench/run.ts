@@ -64,6 +64,21 @@ async function storeCeiling(p: Profile): Promise<number> {
   return (await store.first).rowsPerSecond;
 }
 
+/**
+ * Waits until the deployment's servers are idle (under 15 % of a core each over a second), so a
+ * workload does not pay for what the one before left behind — e.g. 10,000 sockets closing, each
+ * an offline presence update and a last-seen write on PostgreSQL.
+ */
+async function quiet(dep: Deployment): Promise<void> {
+  const cpu = () => Promise.all(dep.nodes.map((n) => cpuSeconds(n.pid))).then((all) => all.reduce((a, b) => a + b, 0));
+  for (const until = Date.now() + 120_000; Date.now() < until; ) {
+    const before = await cpu();
+    await new Promise((r) => setTimeout(r, 1000));
+    if ((await cpu()) - before < 0.15 * dep.nodes.length) return;
+  }
+  notes.push(`${dep.description}: the servers were still busy 120 s after a workload; the next one ran anyway`);
+}
+
 /** Every ottr workload against one deployment; fields get `prefix`. */
 async function measureOttr(dep: Deployment, p: Profile, prefix: string): Promise<void> {
   const urls = dep.nodes.map((n) => n.url);
@@ -74,6 +89,7 @@ async function measureOttr(dep: Deployment, p: Profile, prefix: string): Promise
   const [away, ...syncPeers] = await createUsers(admin, p.sync.conversations + 1);
 
   if (only.has('connections')) {
+    await quiet(dep);
     log(`${dep.description}: ${p.idleConnections} idle connections`);
     const conn = await connections(dep.nodes, users.slice(0, p.idleConnections));
     set('connect_per_s', conn.connectPerSecond, 0);
@@ -82,6 +98,7 @@ async function measureOttr(dep: Deployment, p: Profile, prefix: string): Promise
 
   const chats = only.has('direct') || only.has('rest') ? await pool(p.pairs, 16, (i) => directChat(admin, users[2 * i]!, users[2 * i + 1]!)) : [];
   if (only.has('direct')) {
+    await quiet(dep);
     log(`${dep.description}: 1:1 throughput over ${p.pairs} pairs`);
     const target: PairTarget = {
       pairs: p.pairs,
@@ -108,21 +125,25 @@ async function measureOttr(dep: Deployment, p: Profile, prefix: string): Promise
   }
 
   if (only.has('fanout')) {
+    await quiet(dep);
     for (const members of p.fanoutMembers) {
       log(`${dep.description}: fan-out to ${members} members`);
       const groupId = await group(admin, users[0]!, users.slice(0, members));
+      await quiet(dep);
       const f = await fanout(urls, groupId, users.slice(0, members), p.fanout);
       set(members === 1000 ? 'group_fanout_p99_ms' : `group${members / 1000}k_fanout_p99_ms`, f.p99, 1);
     }
   }
 
   if (only.has('sync')) {
+    await quiet(dep);
     log(`${dep.description}: sync of ${p.sync.conversations * p.sync.perConversation} missed messages`);
     const s = await syncCatchUp(admin, away!, syncPeers, p.sync.perConversation);
     set('sync_ms', s.ms, 1);
   }
 
   if (only.has('rest')) {
+    await quiet(dep);
     log(`${dep.description}: REST sends`);
     const r = await restSends(urls, chats.map((conversationId, i) => ({ token: users[2 * i]!.accessToken, conversationId })), p.rest);
     set('rest_send_per_s', r.perSecond, 0);

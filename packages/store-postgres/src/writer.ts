@@ -329,12 +329,18 @@ export class Writer {
        v AS (UPDATE version_counter SET version = version + 1 RETURNING version),
        commits AS (
          INSERT INTO conversation_commits (conversation_id, version, first_seq, last_seq) SELECT t.id, v.version, t.first_seq, t.last_seq FROM v, t
+       ),
+       -- The rows to stamp, as keys: an OR of the two conditions in the UPDATE's WHERE would
+       -- make PostgreSQL scan the whole memberships table on every commit.
+       targets AS (
+         SELECT conversation_id, account_id FROM memberships WHERE conversation_id = ANY($1::text[]) AND status = 'active'
+         UNION
+         SELECT * FROM unnest($5::text[], $6::text[])
        )
        UPDATE memberships m SET version = v.version,
          receipt_version = CASE WHEN (m.conversation_id, m.account_id) IN (SELECT * FROM unnest($7::text[], $8::text[])) THEN v.version ELSE m.receipt_version END
-       FROM v
-       WHERE (m.conversation_id = ANY($1::text[]) AND m.status = 'active')
-          OR (m.conversation_id, m.account_id) IN (SELECT * FROM unnest($5::text[], $6::text[]))`,
+       FROM v, targets k
+       WHERE m.conversation_id = k.conversation_id AND m.account_id = k.account_id`,
       convs, lasts.map((t) => t.first), lasts.map((t) => t.last), lasts.map((t) => t.at),
       pairs.map((s) => s[0]), pairs.map((s) => s[1]),
       receipts.map((s) => s[0]), receipts.map((s) => s[1]),
