@@ -50,7 +50,9 @@ it(`${PER_SIDE} messages each way arrive exactly once and in order while connect
     for (let i = 0; i < PER_SIDE; i += BURST) {
       for (const t of fromA.slice(i, i + BURST)) a.messages.send(cid, t);
       for (const t of fromB.slice(i, i + BURST)) b.messages.send(cid, t);
-      await pause(15 + random() * 30);
+      // Paced so that the exchange spans ~3 s of cuts (40–250 ms apart) however fast the server
+      // is: a fast server once finished before the tenth cut.
+      await pause(80 + random() * 80);
     }
     await until([a, b], () => receivedTexts(b, cid).length === PER_SIDE && receivedTexts(a, cid).length === PER_SIDE, 'every message at both sides', 90_000);
     proxy.stopChaos();
