@@ -1,3 +1,4 @@
+import { DatabaseInUseError } from '@ottr/store-sqlite';
 import { ConfigError } from './config.js';
 import { startNode, type NodeOverrides, type RunningNode } from './node.js';
 
@@ -21,7 +22,9 @@ export async function serve(env: Record<string, string | undefined> = process.en
       process.stderr.write(`ottr: ${err.message}\n`);
       process.exit(EXIT.config);
     }
-    process.stderr.write(`ottr: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // A database another process holds is an operator's mistake, not a bug: the words suffice.
+    const detail = err instanceof DatabaseInUseError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`ottr: failed to start: ${detail}\n`);
     process.exit(EXIT.failed);
   }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exportInstallation } from './transfer.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MAIN = path.join(ROOT, 'apps/server/src/main.ts');
@@ -62,6 +63,23 @@ describe('apps/server main', () => {
     const messages = r.stdout().trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg);
     expect(messages).toContain('ottr shutting down');
     expect(messages[messages.length - 1]).toBe('ottr stopped');
+  });
+
+  it('a second process on the same database refuses to start (exit 1, in words); an export is refused too', async () => {
+    const first = run({ PORT: '0', OTTR_DATA_DIR: dir });
+    await listening(first);
+    const pid = first.child.pid!;
+    const second = spawn(process.execPath, ['--import', 'tsx', MAIN], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PORT: '0', OTTR_DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    second.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => second.on('exit', (c) => resolve(c)));
+    expect(code).toBe(1);
+    expect(err.trim()).toBe(`ottr: failed to start: ${path.join(dir, 'ottr.db')} is in use by another ottr process (pid ${pid}); stop it first — one process per SQLite database`);
+    await expect(exportInstallation({}, path.join(dir, 'export.jsonl'), { config: { dataDir: dir } })).rejects.toThrow(/is in use by another ottr process/);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    // Stopped: the database is free again.
+    await exportInstallation({}, path.join(dir, 'export.jsonl'), { config: { dataDir: dir } });
   });
 
   it('exits 2 on a bad configuration, listing every problem', async () => {

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
+import { DatabaseInUseError } from '@ottr/store-sqlite';
 import { createInterface } from 'node:readline';
 import pino from 'pino';
 import type { ExportBatch, Store } from '@ottr/server';
@@ -29,7 +30,13 @@ export class TransferError extends Error {
 async function openStore(config: AppConfig): Promise<Store> {
   const factory = STORE_DRIVERS[config.store.driver];
   if (!factory) throw new TransferError(`unknown store driver '${config.store.driver}'`);
-  return factory({ config, logger: pino({ level: 'silent' }) });
+  try {
+    return await factory({ config, logger: pino({ level: 'silent' }) });
+  } catch (err) {
+    // A node still running on the SQLite file: its later writes would miss the move.
+    if (err instanceof DatabaseInUseError) throw new TransferError(err.message);
+    throw err;
+  }
 }
 
 /**

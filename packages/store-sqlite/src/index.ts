@@ -8,6 +8,7 @@ import { exportAll, importAll } from './dump.js';
 import { createEventStore } from './events.js';
 import { createJobQueue } from './jobs.js';
 import { openDatabase } from './open.js';
+import { lockDatabase } from './owner-lock.js';
 import { createSyncStore } from './sync.js';
 import { Writer } from './writer.js';
 
@@ -23,9 +24,18 @@ export interface SqliteStore extends Store {
   stats(): { commits: number; batched: number };
 }
 
-/** The storage port on one SQLite file, one connection and one writer (see open.ts, writer.ts). */
+export { DatabaseInUseError } from './owner-lock.js';
+
+/** The storage port on one SQLite file, one connection and one writer (see open.ts, writer.ts); one process per file (owner-lock.ts). */
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
-  const raw = openDatabase(options.path);
+  const release = options.path === ':memory:' ? () => undefined : lockDatabase(options.path);
+  let raw: ReturnType<typeof openDatabase>;
+  try {
+    raw = openDatabase(options.path);
+  } catch (err) {
+    release();
+    throw err;
+  }
   // A file database checkpoints on a worker thread, never in the writer's COMMIT (checkpointer.ts).
   let checkpointer: Checkpointer | null = null;
   if (options.path !== ':memory:') {
@@ -48,6 +58,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       writer.close();
       await checkpointer?.stop();
       raw.close();
+      release();
     },
   };
 }

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSqliteStore } from './index.js';
+import { createSqliteStore, DatabaseInUseError } from './index.js';
 import { MIGRATIONS, migrate } from './migrations/index.js';
 import { openDatabase } from './open.js';
 import { seedDirect, send } from './testdata/seed.js';
@@ -173,6 +173,29 @@ describe('sqlite store', () => {
     const stored = await seqs(store, 'cnv_01J000000000000000000000CC' as never);
     expect(stored).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
     expect(Math.max(...acked)).toBeLessThanOrEqual(stored.length);
+    await store.close();
+  });
+});
+
+describe('one process per database file', () => {
+  it('refuses a second store on a file in use, naming the owner; takes it once released', async () => {
+    const file = path.join(dir, 'owned.db');
+    const first = createSqliteStore({ path: file });
+    expect(() => createSqliteStore({ path: file })).toThrow(new DatabaseInUseError(file, process.pid));
+    await first.close();
+    const second = createSqliteStore({ path: file });
+    await second.close();
+    await second.close(); // closing twice releases nothing that is not its own
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('takes over the lock of a process that died without releasing it (kill -9)', async () => {
+    const file = path.join(dir, 'orphan.db');
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((resolve) => dead.once('exit', resolve));
+    writeFileSync(`${file}.lock`, `${dead.pid}\n`);
+    const store = createSqliteStore({ path: file });
+    expect(readFileSync(`${file}.lock`, 'utf8').trim()).toBe(String(process.pid));
     await store.close();
   });
 });
