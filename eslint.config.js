@@ -14,6 +14,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const root = import.meta.dirname;
 const LINT_TSCONFIG = 'tsconfig.eslint.json';
@@ -139,5 +140,17 @@ export default defineConfig(
   {
     files: ['packages/**'],
     rules: { 'no-console': 'error' },
+  },
+
+  // The web app runs in browsers; React's rules of hooks apply. Its service worker is plain JS.
+  {
+    files: ['apps/web/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error', 'no-console': 'error' },
+  },
+  {
+    files: ['apps/web/public/sw.js'],
+    languageOptions: { globals: { ...globals.serviceworker } },
   },
 );

@@ -1,0 +1,4 @@
+/** PLACEHOLDER until settings land. */
+export function Settings() {
+  return <p>Settings</p>;
+}
