@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { AccountId, ConversationId, SystemEvent } from '@ottr/sdk/browser';
+import { memberCountText, presenceText, statusLabel, systemText, typingText } from './labels.js';
+
+const NOW = new Date(2026, 10, 26, 15, 0).getTime();
+const A = 'acc_a' as AccountId;
+
+describe('statusLabel', () => {
+  it('names every status exactly as the accessible-name contract says', () => {
+    expect((['pending', 'sent', 'delivered', 'read', 'failed'] as const).map(statusLabel)).toEqual(['Pending', 'Sent', 'Delivered', 'Read', 'Failed']);
+  });
+});
+
+describe('typingText', () => {
+  it('says typing… in a direct chat and names people in groups', () => {
+    expect(typingText('direct', ['Ann'])).toBe('typing…');
+    expect(typingText('group', ['Ann'])).toBe('Ann is typing…');
+    expect(typingText('group', ['Ann', 'Bob'])).toBe('Ann and Bob are typing…');
+    expect(typingText('group', ['Ann', 'Bob', 'Cy'])).toBe('Ann and 2 others are typing…');
+    expect(typingText('group', [])).toBeNull();
+  });
+});
+
+describe('presenceText', () => {
+  it('shows online, last seen today/yesterday with the time, an older date, nothing when hidden', () => {
+    expect(presenceText({ accountId: A, online: true, lastSeenAt: null }, NOW, 'en-GB')).toBe('online');
+    expect(presenceText({ accountId: A, online: false, lastSeenAt: new Date(2026, 10, 26, 14, 5).getTime() }, NOW, 'en-GB')).toBe('last seen today at 14:05');
+    expect(presenceText({ accountId: A, online: false, lastSeenAt: new Date(2026, 10, 25, 9, 7).getTime() }, NOW, 'en-GB')).toBe('last seen yesterday at 09:07');
+    expect(presenceText({ accountId: A, online: false, lastSeenAt: new Date(2026, 9, 1, 9, 7).getTime() }, NOW, 'en-GB')).toBe('last seen 1 October');
+    expect(presenceText({ accountId: A, online: false, lastSeenAt: null }, NOW)).toBeNull();
+    expect(presenceText(undefined, NOW)).toBeNull();
+  });
+});
+
+describe('memberCountText', () => {
+  it('counts members and subscribers', () => {
+    expect(memberCountText('group', 3)).toBe('3 members');
+    expect(memberCountText('group', 1)).toBe('1 member');
+    expect(memberCountText('channel', 12)).toBe('12 subscribers');
+  });
+});
+
+describe('systemText', () => {
+  const names: Record<string, string> = { acc_a: 'You', acc_b: 'Bob' };
+  const name = (id: AccountId) => names[id] ?? 'Someone';
+  const base = { id: 'evt_1', conversationId: 'cnv_1' as ConversationId, seq: 1, at: NOW, sender: A };
+  it('describes joins, adds, leaves and title changes', () => {
+    expect(systemText({ ...base, type: 'member_added', accountId: 'acc_b', role: 'member' } as SystemEvent, name)).toBe('You added Bob');
+    expect(systemText({ ...base, type: 'member_joined', accountId: 'acc_b', role: 'member' } as SystemEvent, name)).toBe('Bob joined');
+    expect(systemText({ ...base, type: 'member_left', accountId: 'acc_b' } as SystemEvent, name)).toBe('Bob left');
+    expect(systemText({ ...base, type: 'title_changed', title: 'Trip' } as SystemEvent, name)).toBe('You changed the title to “Trip”');
+    expect(systemText({ ...base, type: 'role_changed', accountId: 'acc_b', role: 'admin' } as SystemEvent, name)).toBe('Bob is now an admin');
+  });
+});

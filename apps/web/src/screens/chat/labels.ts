@@ -1,0 +1,73 @@
+import type { AccountId, ConversationKind, MessageStatus, Presence, SystemEvent } from '@ottr/sdk/browser';
+import { dayLabel } from './rows.js';
+
+/** The accessible name of an own message's status mark. */
+export function statusLabel(status: MessageStatus): 'Pending' | 'Sent' | 'Delivered' | 'Read' | 'Failed' {
+  switch (status) {
+    case 'pending':
+      return 'Pending';
+    case 'sent':
+      return 'Sent';
+    case 'delivered':
+      return 'Delivered';
+    case 'read':
+      return 'Read';
+    case 'failed':
+      return 'Failed';
+  }
+}
+
+/** The header's typing line: "typing…" in a direct chat, else who is typing; null when nobody is. */
+export function typingText(kind: ConversationKind, names: readonly string[]): string | null {
+  if (names.length === 0) return null;
+  if (kind === 'direct') return 'typing…';
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  const others = names.length - 1;
+  return `${names[0]} and ${others} others are typing…`;
+}
+
+/** A message time, HH:MM. */
+export function timeText(at: number, locale?: string): string {
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+}
+
+/** "online", "last seen today at 14:05", "last seen yesterday at …", "last seen <date>"; null when hidden or unknown. */
+export function presenceText(presence: Presence | undefined, now: number, locale?: string): string | null {
+  if (!presence) return null;
+  if (presence.online) return 'online';
+  if (presence.lastSeenAt === null) return null;
+  const day = dayLabel(presence.lastSeenAt, now, locale);
+  const time = timeText(presence.lastSeenAt, locale);
+  if (day === 'Today' || day === 'Yesterday') return `last seen ${day.toLowerCase()} at ${time}`;
+  return `last seen ${day}`;
+}
+
+/** "<n> members" / "<n> subscribers" (channels). */
+export function memberCountText(kind: ConversationKind, count: number): string {
+  const noun = kind === 'channel' ? 'subscriber' : 'member';
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** The centred line for a system event; `name` gives a display name ("You" for yourself). */
+export function systemText(event: SystemEvent, name: (id: AccountId) => string): string {
+  const actor = event.sender ? name(event.sender) : 'Someone';
+  switch (event.type) {
+    case 'conversation_created':
+      return event.kind === 'direct' ? 'Chat started' : `${actor} created the ${event.kind}${event.title ? ` “${event.title}”` : ''}`;
+    case 'member_added':
+      return `${actor} added ${name(event.accountId)}`;
+    case 'member_joined':
+      return `${name(event.accountId)} joined`;
+    case 'member_left':
+      return `${name(event.accountId)} left`;
+    case 'member_removed':
+      return `${actor} removed ${name(event.accountId)}`;
+    case 'role_changed':
+      return event.role === 'member' ? `${name(event.accountId)} is no longer an admin` : `${name(event.accountId)} is now ${event.role === 'owner' ? 'the owner' : 'an admin'}`;
+    case 'title_changed':
+      return `${actor} changed the title to “${event.title}”`;
+    case 'description_changed':
+      return `${actor} changed the description`;
+  }
+}
