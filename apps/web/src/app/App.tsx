@@ -24,6 +24,8 @@ type Phase = { name: 'loading' } | { name: 'signed-out'; notice?: string } | { n
 export function App() {
   const [ottr] = useState(makeOttr);
   const [phase, setPhase] = useState<Phase>({ name: 'loading' });
+  // The sign-in that just happened created the account: the shell asks for a name.
+  const [newAccount, setNewAccount] = useState(false);
 
   useEffect(() => {
     const { client } = ottr;
@@ -63,9 +65,9 @@ export function App() {
             Loading ottr…
           </div>
         ) : phase.name === 'signed-out' ? (
-          <SignIn {...(phase.notice ? { notice: phase.notice } : {})} />
+          <SignIn {...(phase.notice ? { notice: phase.notice } : {})} onNewAccount={() => setNewAccount(true)} />
         ) : (
-          <Shell />
+          <Shell newAccount={newAccount} />
         )}
       </ToastProvider>
     </OttrProvider>

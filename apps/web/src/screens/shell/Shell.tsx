@@ -11,13 +11,16 @@ import './shell.css';
 
 /**
  * The signed-in app: the conversation list beside the open screen (chat, info, settings). At
- * phone width one pane shows at a time: the list on `/`, the screen elsewhere.
+ * phone width one pane shows at a time: the list on `/`, the screen elsewhere. A new account
+ * (`newAccount`: the sign-in just created it; its name is then the masked email or phone number)
+ * or one without a name is asked for a name first.
  */
-export function Shell() {
+export function Shell({ newAccount }: { newAccount: boolean }) {
   const route = useRoute();
   const { client } = useOttr();
   const state = useConnectionState();
   const [askName, setAskName] = useState(false);
+  const [named, setNamed] = useState(false);
 
   useEffect(() => {
     let alive = true;
@@ -64,7 +67,7 @@ export function Shell() {
           )}
         </main>
       </div>
-      {askName ? <WelcomeDialog onDone={() => setAskName(false)} /> : null}
+      {(newAccount || askName) && !named ? <WelcomeDialog onDone={() => setNamed(true)} /> : null}
     </div>
   );
 }

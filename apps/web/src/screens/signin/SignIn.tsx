@@ -18,7 +18,7 @@ export function toIdentifier(text: string): Identifier | null {
  * Sign-in (and sign-up: the same two steps): phone number or email, then the one-time code the
  * server sent there.
  */
-export function SignIn({ notice }: { notice?: string }) {
+export function SignIn({ notice, onNewAccount }: { notice?: string; onNewAccount: () => void }) {
   const { client } = useOttr();
   const [step, setStep] = useState<'identifier' | 'code'>('identifier');
   const [text, setText] = useState('');
@@ -63,7 +63,8 @@ export function SignIn({ notice }: { notice?: string }) {
     setError(null);
     try {
       // On success the app switches to the chats (the SDK announces the new session).
-      await client.auth.verify({ ...identifier.current, code: digits, deviceName: deviceName(navigator.userAgent), platform: 'web' });
+      const session = await client.auth.verify({ ...identifier.current, code: digits, deviceName: deviceName(navigator.userAgent), platform: 'web' });
+      if (session.newAccount) onNewAccount();
     } catch (err) {
       setError(errorText(err));
       setBusy(false);
