@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AccountId, ConversationEvent, ConversationId, EventId, MessageId } from '@ottr/sdk/browser';
+import type { AccountId, Content, ConversationEvent, ConversationId, EventId, MessageId } from '@ottr/sdk/browser';
 import { contentText, previewText, type PreviewContext } from './preview.js';
 
 const me = 'acc_me' as AccountId;
@@ -24,15 +24,17 @@ describe('previewText', () => {
   });
 
   it('names every content kind in words', () => {
-    const mediaId = 'med_1' as never;
-    expect(contentText({ kind: 'image', mediaId })).toBe('Photo');
-    expect(contentText({ kind: 'image', mediaId, caption: 'Beach' })).toBe('Photo: Beach');
-    expect(contentText({ kind: 'video', mediaId })).toBe('Video');
-    expect(contentText({ kind: 'audio', mediaId })).toBe('Audio');
-    expect(contentText({ kind: 'voice', mediaId })).toBe('Voice message');
-    expect(contentText({ kind: 'file', mediaId, media: { mime: 'application/pdf', size: 3, name: 'a.pdf' } })).toBe('File: a.pdf');
-    expect(contentText({ kind: 'file', mediaId })).toBe('File');
-    expect(contentText({ kind: 'sticker', mediaId })).toBe('Sticker');
+    const mediaId = 'med_1';
+    // (The protocol's static type marks caption as required on media kinds; on the wire it is optional.)
+    const text = (c: object) => contentText(c as Content);
+    expect(text({ kind: 'image', mediaId })).toBe('Photo');
+    expect(text({ kind: 'image', mediaId, caption: 'Beach' })).toBe('Photo: Beach');
+    expect(text({ kind: 'video', mediaId })).toBe('Video');
+    expect(text({ kind: 'audio', mediaId })).toBe('Audio');
+    expect(text({ kind: 'voice', mediaId })).toBe('Voice message');
+    expect(text({ kind: 'file', mediaId, media: { mime: 'application/pdf', size: 3, name: 'a.pdf' } })).toBe('File: a.pdf');
+    expect(text({ kind: 'file', mediaId })).toBe('File');
+    expect(text({ kind: 'sticker', mediaId })).toBe('Sticker');
     expect(contentText({ kind: 'location', lat: 1, lng: 2 })).toBe('Location');
     expect(contentText({ kind: 'location', lat: 1, lng: 2, name: 'Café' })).toBe('Location: Café');
     expect(contentText({ kind: 'contact', name: 'Zoe' })).toBe('Contact: Zoe');

@@ -23,3 +23,14 @@ export function filterByTitle<T>(items: readonly T[], query: string, title: (ite
 
 /** Message search runs from this many characters on. */
 export const MESSAGE_SEARCH_MIN = 2;
+
+/**
+ * A server search snippet split into plain and matched parts: the server marks matched words
+ * with `**` on both sides ("…see you **tomorrow** at…").
+ */
+export function snippetParts(snippet: string): { text: string; hit: boolean }[] {
+  return snippet
+    .split('**')
+    .map((text, i) => ({ text, hit: i % 2 === 1 }))
+    .filter((p) => p.text !== '');
+}
