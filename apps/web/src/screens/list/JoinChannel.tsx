@@ -1,0 +1,38 @@
+import { useState } from 'react';
+import type { ConversationId } from '@ottr/sdk/browser';
+import { useOttr } from '../../app/ottr.js';
+import { errorText } from '../../components/Toasts.js';
+
+/**
+ * "Join channel" for someone who opened a channel's link without being a member: joins, and the
+ * conversation (now active in the SDK's cache) shows as usual. For the chat view and the info pane.
+ */
+export function JoinChannel({ id, title }: { id: ConversationId; title?: string }) {
+  const { client } = useOttr();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function join() {
+    setBusy(true);
+    setError(null);
+    try {
+      await client.conversations.join(id);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div className="join-channel">
+      <p>{title ? `You’re not subscribed to ${title}.` : 'You’re not subscribed to this channel.'}</p>
+      <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void join()}>
+        {busy ? 'Joining…' : 'Join channel'}
+      </button>
+      {error ? (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
