@@ -39,24 +39,34 @@ function inCi(): boolean {
 }
 
 /**
+ * The rule for every browser test file, called in its beforeAll: null when Chromium is there;
+ * without it, the reason to skip the tests with (printed) on a developer machine, and an error
+ * in CI, where browser tests must run.
+ */
+export function chromiumSkipReason(): string | null {
+  const missing = chromiumMissing();
+  if (!missing) return null;
+  if (inCi()) throw new Error(`${missing} (CI is set, so browser tests must run)`);
+  console.warn(`browser tests skipped: ${missing}`);
+  return missing;
+}
+
+/**
  * A describe block of browser tests: one Chromium and one ottr node for the whole block (one
  * block per test file), closed in afterAll. Without Chromium at /usr/bin/chromium every test in
  * it is skipped with the reason on a developer machine, and fails with it in CI.
  */
 export function describeBrowser(name: string, body: (harness: BrowserHarness) => void): void {
   describe(name, () => {
-    const missing = chromiumMissing();
+    let missing: string | null = null;
     let chromium: Chromium | undefined;
     let node: TestServer | undefined;
     let outputDir = OUTPUT_DIR;
 
     // eslint-disable-next-line no-empty-pattern -- vitest reads the context argument as a fixture pattern
     beforeAll(async ({}, suite) => {
-      if (missing) {
-        if (inCi()) throw new Error(`${missing} (CI is set, so browser tests must run)`);
-        console.warn(`browser tests skipped: ${missing}`);
-        return;
-      }
+      missing = chromiumSkipReason();
+      if (missing) return;
       outputDir = path.join(OUTPUT_DIR, path.basename(suite.file.name).replace(/\.test\.ts$/, ''));
       await rm(outputDir, { recursive: true, force: true });
       const [browser, server] = await Promise.allSettled([launchChromium(), startServer(NODE_CONFIG)]);
