@@ -1,0 +1,106 @@
+import type { Content, LocalMessage } from '@ottr/sdk/browser';
+import { segments } from './linkify.js';
+
+const KIND_LABEL: Record<Exclude<Content['kind'], 'text'>, string> = {
+  image: 'Photo',
+  video: 'Video',
+  audio: 'Audio',
+  voice: 'Voice message',
+  file: 'File',
+  sticker: 'Sticker',
+  location: 'Location',
+  contact: 'Contact',
+};
+
+/** Text as React nodes: plain text, safe http(s) links, highlighted mentions. Never HTML. */
+export function RichText({ text, mentions }: { text: string; mentions?: Extract<Content, { kind: 'text' }>['mentions'] }) {
+  return (
+    <>
+      {segments(text, mentions).map((s, i) =>
+        s.type === 'link' ? (
+          <a key={i} href={s.href} target="_blank" rel="noopener noreferrer nofollow">
+            {s.text}
+          </a>
+        ) : s.type === 'mention' ? (
+          <span key={i} className="mention">
+            {s.text}
+          </span>
+        ) : (
+          <span key={i}>{s.text}</span>
+        ),
+      )}
+    </>
+  );
+}
+
+/** A short one-line description of a message, for reply quotes and the reply bar. */
+export function excerpt(message: Pick<LocalMessage, 'content' | 'deletedAt'>): string {
+  const c = message.content;
+  if (!c) return message.deletedAt ? 'This message was deleted' : 'Message';
+  if (c.kind === 'text') return c.text.replace(/\s+/gu, ' ').slice(0, 200);
+  const caption = 'caption' in c && c.caption ? `: ${c.caption}` : c.kind === 'location' && c.name ? `: ${c.name}` : c.kind === 'contact' ? `: ${c.name}` : '';
+  return KIND_LABEL[c.kind] + caption;
+}
+
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The body of a message: its text, a tombstone, or a simple card for other kinds. */
+export function MessageContent({ message }: { message: LocalMessage }) {
+  const c = message.content;
+  if (!c) {
+    if (message.deletedAt || message.forwardOf === undefined) return <p className="msg-text msg-deleted">This message was deleted</p>;
+    return <p className="msg-text msg-muted">Forwarding…</p>;
+  }
+  switch (c.kind) {
+    case 'text':
+      return (
+        <p className="msg-text">
+          <RichText text={c.text} mentions={c.mentions} />
+        </p>
+      );
+    case 'location': {
+      const lat = c.lat.toFixed(5);
+      const lng = c.lng.toFixed(5);
+      const href = `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lng}#map=16/${lat}/${lng}`;
+      return (
+        <div className="msg-card">
+          <span className="msg-card-kind">Location</span>
+          {c.name ? <span className="msg-card-title">{c.name}</span> : null}
+          {c.address ? <span>{c.address}</span> : null}
+          <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+            {lat}, {lng}
+          </a>
+        </div>
+      );
+    }
+    case 'contact':
+      return (
+        <div className="msg-card">
+          <span className="msg-card-kind">Contact</span>
+          <span className="msg-card-title">{c.name}</span>
+          {[...(c.phones ?? []), ...(c.emails ?? [])].map((v) => (
+            <span key={v}>{v}</span>
+          ))}
+        </div>
+      );
+    default: {
+      const caption = 'caption' in c ? c.caption : undefined;
+      return (
+        <div className="msg-card">
+          <span className="msg-card-kind">{KIND_LABEL[c.kind]}</span>
+          {c.media?.name ? <span className="msg-card-title">{c.media.name}</span> : null}
+          {c.media ? <span className="msg-muted">{size(c.media.size)}</span> : null}
+          {caption ? (
+            <p className="msg-text">
+              <RichText text={caption} />
+            </p>
+          ) : null}
+        </div>
+      );
+    }
+  }
+}

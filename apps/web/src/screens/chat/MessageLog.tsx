@@ -1,0 +1,223 @@
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
+import type { Row } from './rows.js';
+
+/** Rows not measured yet are assumed this tall (px). */
+const ESTIMATE = 64;
+/** Rows this far (px) outside the viewport are still drawn, so that scrolling shows no gaps. */
+const OVERSCAN = 900;
+/** Within this distance (px) of the bottom the log counts as "at the bottom" and stays pinned there. */
+const PIN_SLACK = 48;
+/** Within this distance (px) of the top, older history is asked for. */
+const NEAR_TOP = 700;
+const PAD = 8;
+
+/** What the chat view can ask of the log. */
+export interface LogControl {
+  /** Scrolls to the newest row and stays there as rows arrive. */
+  toBottom(): void;
+  /** Scrolls a row into view (a third from the top); false when it is not loaded. */
+  toKey(key: string): boolean;
+}
+
+interface Anchor {
+  key: string;
+  /** The row's top, in px below the viewport's top. */
+  offset: number;
+}
+
+/**
+ * The chat history: a bottom-anchored virtual list. Only rows near the viewport are in the DOM;
+ * each is measured (ResizeObserver) and the sum of the heights is the scroll height. Scroll
+ * position is kept by an anchor (a row and its distance from the viewport top) so that rows
+ * prepended above, or rows above that change height, never move what the reader is looking at;
+ * at the bottom the log stays pinned to the newest row.
+ */
+export function MessageLog({
+  rows,
+  renderRow,
+  startAt,
+  control,
+  onNearTop,
+  onViewChange,
+  label = 'Messages',
+}: {
+  rows: Row[];
+  renderRow: (row: Row) => ReactNode;
+  /** Open with this row near the top (the unread marker); null: at the bottom. */
+  startAt: string | null;
+  control: RefObject<LogControl | null>;
+  onNearTop: () => void;
+  /** The keys drawn in the viewport and whether the log is at the bottom, after each scroll. */
+  onViewChange: (lastVisibleIndex: number, atBottom: boolean) => void;
+  label?: string;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const heights = useRef(new Map<string, number>());
+  const [measured, setMeasured] = useState(0);
+  const [view, setView] = useState({ top: 0, height: 0 });
+  const pinned = useRef(startAt === null);
+  const anchor = useRef<Anchor | null>(startAt ? { key: startAt, offset: PAD } : null);
+  const latest = useRef({ onNearTop, onViewChange });
+  latest.current = { onNearTop, onViewChange };
+
+  const layout = useMemo(() => {
+    const tops: number[] = [];
+    let y = PAD;
+    for (const row of rows) {
+      tops.push(y);
+      y += heights.current.get(row.key) ?? ESTIMATE;
+    }
+    return { tops, total: y + PAD };
+    // `measured` changes when a height does (heights is a ref).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [rows, measured]);
+
+  // Short histories sit at the bottom, like every messenger.
+  const shift = Math.max(0, view.height - layout.total);
+
+  const indexOf = useCallback((key: string) => rows.findIndex((r) => r.key === key), [rows]);
+
+  const observer = useMemo(
+    () =>
+      typeof ResizeObserver === 'undefined'
+        ? null
+        : new ResizeObserver((entries) => {
+            let changed = false;
+            for (const entry of entries) {
+              const el = entry.target as HTMLElement;
+              const key = el.dataset.key;
+              if (!key || !el.isConnected) continue;
+              const h = Math.round(entry.borderBoxSize?.[0]?.blockSize ?? el.offsetHeight);
+              if (h > 0 && heights.current.get(key) !== h) {
+                heights.current.set(key, h);
+                changed = true;
+              }
+            }
+            if (changed) setMeasured((n) => n + 1);
+          }),
+    [],
+  );
+  useEffect(() => () => observer?.disconnect(), [observer]);
+
+  const recordAnchor = useCallback(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const top = el.scrollTop - shift;
+    const { tops } = layout;
+    // The first row whose bottom is below the viewport's top.
+    let lo = 0;
+    let hi = rows.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const bottom = tops[mid + 1] ?? layout.total;
+      if (bottom <= top) lo = mid + 1;
+      else hi = mid;
+    }
+    const row = rows[lo];
+    anchor.current = row ? { key: row.key, offset: tops[lo]! - top } : null;
+  }, [layout, rows, shift]);
+
+  // After every render: keep the anchor (or the bottom) where it was, and tell the view what shows.
+  // Only when the layout or the viewport's size changed: a render caused by the reader's own
+  // scrolling must not move the list.
+  const applied = useRef<{ layout: typeof layout; height: number } | null>(null);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const last = applied.current;
+    applied.current = { layout, height: el.clientHeight };
+    let target: number | null = null;
+    if (last && last.layout === layout && last.height === el.clientHeight) target = null;
+    else if (pinned.current) target = el.scrollHeight - el.clientHeight;
+    else if (anchor.current) {
+      const i = indexOf(anchor.current.key);
+      if (i >= 0) target = layout.tops[i]! + shift - anchor.current.offset;
+    }
+    if (target !== null && Math.abs(el.scrollTop - target) >= 1) el.scrollTop = target;
+    if (el.scrollTop !== view.top || el.clientHeight !== view.height) setView({ top: el.scrollTop, height: el.clientHeight });
+  }, [layout, view.top, view.height, indexOf, shift]);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setView({ top: el.scrollTop, height: el.clientHeight }));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const first = firstIndexBelow(layout.tops, view.top - shift - OVERSCAN);
+  const last = Math.min(rows.length - 1, firstIndexBelow(layout.tops, view.top - shift + view.height + OVERSCAN));
+
+  // Report what is visible (for "Jump to latest" and its count) and ask for older pages near the top.
+  const lastVisible = Math.min(rows.length - 1, Math.max(0, firstIndexBelow(layout.tops, view.top - shift + view.height) - 1));
+  const atBottomNow = pinned.current;
+  useEffect(() => {
+    latest.current.onViewChange(lastVisible, atBottomNow);
+    if (view.height > 0 && view.top < NEAR_TOP) latest.current.onNearTop();
+  }, [lastVisible, atBottomNow, view.top, view.height]);
+
+  control.current = {
+    toBottom() {
+      pinned.current = true;
+      anchor.current = null;
+      setMeasured((n) => n + 1);
+    },
+    toKey(key) {
+      if (indexOf(key) < 0) return false;
+      pinned.current = false;
+      anchor.current = { key, offset: Math.round((scroller.current?.clientHeight ?? 0) / 3) };
+      setMeasured((n) => n + 1);
+      return true;
+    },
+  };
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < PIN_SLACK;
+    recordAnchor();
+    setView({ top: el.scrollTop, height: el.clientHeight });
+  };
+
+  const drawn: ReactNode[] = [];
+  for (let i = Math.max(0, first - 1); i <= last; i++) {
+    const row = rows[i]!;
+    drawn.push(
+      <div
+        key={row.key}
+        data-key={row.key}
+        className="log-row"
+        style={{ transform: `translateY(${layout.tops[i]! + shift}px)` }}
+        ref={(node) => {
+          if (!node || !observer) return;
+          observer.observe(node);
+          return () => observer.unobserve(node);
+        }}
+      >
+        {renderRow(row)}
+      </div>,
+    );
+  }
+
+  return (
+    // The log is not a live region itself: drawing rows while scrolling must not be read out.
+    // New incoming messages are announced by the chat view's own status line.
+    <div className="log" role="log" aria-label={label} aria-live="off" tabIndex={0} ref={scroller} onScroll={onScroll}>
+      <div className="log-inner" style={{ height: layout.total + shift }}>
+        {drawn}
+      </div>
+    </div>
+  );
+}
+
+/** The index of the first top greater than `y` (tops ascending); tops.length when none. */
+function firstIndexBelow(tops: readonly number[], y: number): number {
+  let lo = 0;
+  let hi = tops.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tops[mid]! <= y) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
