@@ -189,6 +189,7 @@ describeWeb('web app: two people chat', (web) => {
 
   it('at phone width (360×740) the list shows, a chat shows alone with a Back button, and nothing scrolls sideways', { timeout: 60_000 }, async () => {
     await signUpBoth();
+    await chatWith(alice, bob);
     const { page } = alice;
     await page.setViewportSize(PHONE);
     try {

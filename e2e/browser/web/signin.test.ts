@@ -2,7 +2,7 @@
 // real server process in Chromium.
 import { expect, it } from 'vitest';
 import { chatsHeading, codeFor, composer, conversationLink, enterCode, gone, message, messageActions, openApp, requestCode, shown, signUp, until } from './app.js';
-import { describeWeb, screenshot, PHONE } from './harness.js';
+import { describeWeb, screenshot, DESKTOP, PHONE } from './harness.js';
 
 describeWeb('web app: sign-in', (web) => {
   it('a new person signs in by email, names themselves in the welcome dialog, and stays signed in after a reload; a wrong code shows an error', { timeout: 60_000 }, async () => {
@@ -42,10 +42,12 @@ describeWeb('web app: sign-in', (web) => {
     await screenshot(page, 'settings-desktop');
     await page.setViewportSize(PHONE);
     await screenshot(page, 'settings-phone');
+    await page.setViewportSize(DESKTOP);
 
     // Reload: the session comes back from IndexedDB; no sign-in, no welcome dialog.
     await page.reload();
     await shown(chatsHeading(page));
+    await until('the display name in Settings after the reload', () => page.getByRole('textbox', { name: 'Display name' }).inputValue(), nora.name);
     expect(await page.getByRole('textbox', { name: 'Code' }).count()).toBe(0);
     expect(await welcome.count()).toBe(0);
   });
@@ -53,7 +55,7 @@ describeWeb('web app: sign-in', (web) => {
   it('sign-in, starting a chat and sending a message work with the keyboard only; the message menu opens with Enter and closes with Escape', { timeout: 60_000 }, async () => {
     // The other side of the chat, signed up with the mouse.
     const olga = await web.person('Olga');
-    await signUp(olga, web.server);
+    const olgaSignedUp = signUp(olga, web.server);
 
     const kim = await web.person('Kim');
     const { page } = kim;
@@ -74,6 +76,7 @@ describeWeb('web app: sign-in', (web) => {
     await keyboard.press('Enter');
     await gone(welcome);
 
+    await olgaSignedUp;
     await page.getByRole('button', { name: 'New chat' }).focus();
     await keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'New chat' });
