@@ -88,9 +88,15 @@ function ChatScreen({ item, me }: { item: ConversationListItem; me: AccountId })
   );
 
   const log = useRef<LogControl | null>(null);
-  const [view, setView] = useState({ lastVisible: rows.length - 1, atBottom: startAt === null });
-  const onViewChange = useCallback((lastVisible: number, atBottom: boolean) => setView((v) => (v.lastVisible === lastVisible && v.atBottom === atBottom ? v : { lastVisible, atBottom })), []);
-  const newBelow = view.atBottom ? 0 : rows.slice(view.lastVisible + 1).filter((r) => r.type === 'message' && r.message.sender !== me).length;
+  const [atBottom, setAtBottom] = useState(startAt === null);
+  // "New" are messages from others that arrived since the reader left the bottom (or, opened at
+  // the unread marker, since the read pointer).
+  const lastSeq = items.reduce((max, i) => Math.max(max, (i.kind === 'message' ? i.message.seq : i.event.seq) ?? 0), 0);
+  const [seenUpTo, setSeenUpTo] = useState<number>(() => readSeqAtOpen ?? lastSeq);
+  useEffect(() => {
+    if (atBottom) setSeenUpTo(lastSeq);
+  }, [atBottom, lastSeq]);
+  const newBelow = atBottom ? 0 : items.filter((i) => i.kind === 'message' && i.message.sender !== me && (i.message.seq ?? 0) > seenUpTo).length;
 
   const [highlight, setHighlight] = useState<string | null>(null);
   useEffect(() => {
@@ -237,8 +243,8 @@ function ChatScreen({ item, me }: { item: ConversationListItem; me: AccountId })
     <section className="chat" aria-label="Chat">
       <ChatHeader item={item} me={me} />
       <div className="chat-body">
-        <MessageLog rows={rows} renderRow={renderRow} startAt={startAt} control={log} onNearTop={() => history.loadOlder(firstSeq)} onViewChange={onViewChange} />
-        {!view.atBottom ? (
+        <MessageLog rows={rows} renderRow={renderRow} startAt={startAt} control={log} onNearTop={() => history.loadOlder(firstSeq)} onBottomChange={setAtBottom} />
+        {!atBottom ? (
           <button type="button" className="jump-latest" aria-label="Jump to latest" aria-describedby={newBelow > 0 ? 'jump-count' : undefined} onClick={() => log.current?.toBottom()}>
             <Icon name="down" />
             {newBelow > 0 ? (

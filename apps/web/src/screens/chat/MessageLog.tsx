@@ -38,7 +38,7 @@ export function MessageLog({
   startAt,
   control,
   onNearTop,
-  onViewChange,
+  onBottomChange,
   label = 'Messages',
 }: {
   rows: Row[];
@@ -47,8 +47,8 @@ export function MessageLog({
   startAt: string | null;
   control: RefObject<LogControl | null>;
   onNearTop: () => void;
-  /** The keys drawn in the viewport and whether the log is at the bottom, after each scroll. */
-  onViewChange: (lastVisibleIndex: number, atBottom: boolean) => void;
+  /** Whether the log is at the bottom (pinned to the newest row), after each scroll. */
+  onBottomChange: (atBottom: boolean) => void;
   label?: string;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
@@ -57,8 +57,8 @@ export function MessageLog({
   const [view, setView] = useState({ top: 0, height: 0 });
   const pinned = useRef(startAt === null);
   const anchor = useRef<Anchor | null>(startAt ? { key: startAt, offset: PAD } : null);
-  const latest = useRef({ onNearTop, onViewChange });
-  latest.current = { onNearTop, onViewChange };
+  const latest = useRef({ onNearTop, onBottomChange });
+  latest.current = { onNearTop, onBottomChange };
 
   const layout = useMemo(() => {
     const tops: number[] = [];
@@ -148,13 +148,12 @@ export function MessageLog({
   const first = firstIndexBelow(layout.tops, view.top - shift - OVERSCAN);
   const last = Math.min(rows.length - 1, firstIndexBelow(layout.tops, view.top - shift + view.height + OVERSCAN));
 
-  // Report what is visible (for "Jump to latest" and its count) and ask for older pages near the top.
-  const lastVisible = Math.min(rows.length - 1, Math.max(0, firstIndexBelow(layout.tops, view.top - shift + view.height) - 1));
+  // Report whether the log is at the bottom (for "Jump to latest") and ask for older pages near the top.
   const atBottomNow = pinned.current;
   useEffect(() => {
-    latest.current.onViewChange(lastVisible, atBottomNow);
+    latest.current.onBottomChange(atBottomNow);
     if (view.height > 0 && view.top < NEAR_TOP) latest.current.onNearTop();
-  }, [lastVisible, atBottomNow, view.top, view.height]);
+  }, [atBottomNow, view.top, view.height]);
 
   control.current = {
     toBottom() {
