@@ -1,10 +1,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app/App.js';
-import { applyTheme } from './app/theme.js';
+// The design's CSS first: the bundle keeps import order, and the screens' own CSS (imported by
+// App's modules) must come after it to override base classes such as .input and .btn.
 import './design/tokens.css';
 import './design/base.css';
 import './design/app.css';
+import { App } from './app/App.js';
+import { applyTheme } from './app/theme.js';
 
 applyTheme();
 createRoot(document.getElementById('root')!).render(
