@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Builds apps/web when its sources changed since the last build (scripts/build-web.mjs).
+    globalSetup: ['scripts/vitest-global-setup.mjs'],
   },
 });

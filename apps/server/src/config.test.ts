@@ -138,6 +138,14 @@ describe('resolveAppConfig', () => {
     expect(wrongType.join('\n')).not.toContain('12345');
   });
 
+  it('serves the repository\'s apps/web/dist by default, from any working directory; OTTR_WEB_DIR=off serves none', () => {
+    const repoWebDist = path.resolve(import.meta.dirname, '../../web/dist');
+    expect(resolveAppConfig({}, {}, CWD).web.dir).toBe(repoWebDist);
+    expect(resolveAppConfig({}, {}, '/elsewhere').web.dir).toBe(repoWebDist);
+    expect(resolveAppConfig({ OTTR_WEB_DIR: 'public' }, {}, CWD).web.dir).toBe('/srv/ottr/public');
+    expect(resolveAppConfig({ OTTR_WEB_DIR: 'off' }, {}, CWD).web.dir).toBe('');
+  });
+
   it('has a message that lists the problems for humans', () => {
     try {
       resolveAppConfig({ PORT: 'x', OTTR_STORE: 'foo' }, {}, CWD);

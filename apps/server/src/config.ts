@@ -1,9 +1,15 @@
 import path from 'node:path';
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { ServerConfigSchema, configProblems } from '@ottr/server';
 import { BUS_DRIVERS, CODE_SENDERS, PRESENCE_DRIVERS, RATE_LIMITERS, STORE_DRIVERS } from './adapters.js';
+
+/** The repo's apps/web/dist, found from this file: `npm start` serves it from any working directory. */
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
+/** OTTR_WEB_DIR value that serves no web app (an empty variable means "the default"). */
+const WEB_OFF = 'off';
 
 /**
  * The app's configuration: the server library's schema plus the sections of the adapters this
@@ -12,6 +18,8 @@ import { BUS_DRIVERS, CODE_SENDERS, PRESENCE_DRIVERS, RATE_LIMITERS, STORE_DRIVE
  */
 export const AppConfigSchema = Type.Object({
   ...ServerConfigSchema.properties,
+  /** The built web app served at /; 'off' serves none. */
+  web: Type.Object({ dir: Type.String({ minLength: 1, default: DEFAULT_WEB_DIR }) }, { default: {} }),
   /** Names this node in logs and metrics. Default: the host name. */
   nodeId: Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_.-]*$', default: '' }),
   /** Everything this node writes by default: the SQLite file, the secret, the dev outbox. */
@@ -112,6 +120,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'OTTR_REFRESH_TOKEN_TTL_MS', path: 'auth.refreshTokenTtlMs', kind: 'integer', description: 'Lifetime of a refresh token. Default 7776000000 (90 days).' },
   { name: 'OTTR_HEARTBEAT_MS', path: 'ws.heartbeatMs', kind: 'integer', description: 'WebSocket ping interval. Default 30000.' },
   { name: 'OTTR_ADMIN_TOKEN', path: 'admin.token', kind: 'string', description: 'Bearer token of the admin API (/v1/admin/…, ottr admin), at least 32 characters. Default empty: the admin API is off.' },
+  { name: 'OTTR_WEB_DIR', path: 'web.dir', kind: 'string', description: `Directory of the built web app served at / (npm run build:web), or ${WEB_OFF} for none. Default: the repository's apps/web/dist.` },
   { name: 'OTTR_WS_MAX_BUFFERED_BYTES', path: 'ws.maxBufferedBytes', kind: 'integer', description: 'Unsent bytes before a slow client is closed (4001). Default 4194304.' },
 ];
 
@@ -208,6 +217,7 @@ export function resolveAppConfig(env: Record<string, string | undefined>, overri
   if (problems.length > 0) throw new ConfigError(problems);
 
   value.dataDir = path.resolve(cwd, value.dataDir);
+  value.web.dir = value.web.dir === WEB_OFF ? '' : path.resolve(cwd, value.web.dir);
   const sqlite = value.store.sqlite.path;
   value.store.sqlite.path = sqlite === '' ? path.join(value.dataDir, 'ottr.db') : sqlite === ':memory:' ? sqlite : path.resolve(cwd, sqlite);
   const follow = value.store.driver === 'postgres' ? 'postgres' : 'memory';

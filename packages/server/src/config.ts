@@ -77,6 +77,13 @@ export const ServerConfigSchema = Type.Object({
     },
     { default: {} },
   ),
+  web: Type.Object(
+    {
+      /** The built web app (Vite's dist/) served at /; empty (the default) serves none. */
+      dir: Type.String({ default: '' }),
+    },
+    { default: {} },
+  ),
   /** How long (device, clientMsgId) keys are kept; at least 24 h. */
   idempotencyTtlMs: Type.Integer({ minimum: 24 * 3600_000, default: 48 * 3600_000 }),
   jobs: Type.Object(

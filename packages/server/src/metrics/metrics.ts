@@ -15,7 +15,7 @@ const OTHER = 'other';
 const FRAME_TYPES = new Set<string>([...Object.keys(ClientFrameSchemas), 'unknown', 'invalid']);
 const CLOSE_CODES = new Set<number>([...Object.values(CLOSE), 1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011]);
 /** Route labels are operation ids or a few fixed names; never raw URLs. */
-export const FIXED_ROUTE_LABELS = ['openapi', 'healthz', 'readyz', 'metrics', 'ws', 'not_found'] as const;
+export const FIXED_ROUTE_LABELS = ['openapi', 'healthz', 'readyz', 'metrics', 'ws', 'web', 'not_found'] as const;
 const ROUTE_LABELS = new Set<string>([...Object.keys(ROUTES), ...FIXED_ROUTE_LABELS]);
 
 /** Seconds; sends are expected in the low milliseconds (group commit), with a long tail to 5 s. */

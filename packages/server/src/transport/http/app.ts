@@ -13,6 +13,7 @@ import { LOG_FORMATTERS, redactUrl } from './logging.js';
 import { MethodIndex, toFastifyPath } from './method-index.js';
 import { PROBLEM_CONTENT_TYPE, toAppError, toProblem } from './problems.js';
 import { compileResponseCheck, compileValidator, type InputPart } from './validation.js';
+import { WEB_NOT_BUILT, createWebApp } from './web.js';
 
 export interface HttpAppOptions {
   /** REST handlers by operation id; a route of ROUTES is served only when its handler is here. */
@@ -58,7 +59,8 @@ const MAX_ECHOED_PATH = 200;
 /**
  * The REST transport: every route of ROUTES that has a handler, validated against its schemas,
  * behind bearer authentication and the per-account request limit; /openapi.json, /healthz,
- * /readyz and /metrics; one error edge that answers RFC 9457 problem+json. Returns the Fastify
+ * /readyz and /metrics; the built web app of config.web.dir (web.ts) for the other GETs; one
+ * error edge that answers RFC 9457 problem+json. Returns the Fastify
  * instance, not listening (the caller listens, and may attach the WebSocket upgrade to
  * `app.server`).
  */
@@ -111,6 +113,11 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
       return sendError(new AppError('method_not_allowed', `${req.method} ${shown} is not allowed; allowed: ${allow.join(', ')}`), req, reply);
     }
     return sendError(new AppError('route_not_found', `No route for ${req.method} ${shown}`), req, reply);
+  });
+
+  app.addHook('onSend', (_req, reply, _payload, done) => {
+    reply.header('x-content-type-options', 'nosniff');
+    done();
   });
 
   app.addHook('onResponse', (req, reply, done) => {
@@ -198,6 +205,15 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
   });
   label('GET', '/metrics', 'metrics');
   app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).send(await metrics.render()));
+
+  if (opts.config.web.dir !== '') {
+    const web = createWebApp(opts.config.web.dir);
+    if (!web.built()) log.warn({ dir: opts.config.web.dir }, `${WEB_NOT_BUILT}; ${opts.config.web.dir} has no index.html`);
+    // Not in `methods`: a POST to an app path stays a 404, not a 405.
+    labels.set('GET /*', 'web');
+    labels.set('HEAD /*', 'web');
+    app.route({ method: ['GET', 'HEAD'], url: '/*', handler: (req, reply) => web.serve(req, reply) });
+  }
 
   return app as unknown as FastifyInstance;
 }
