@@ -11,6 +11,9 @@ describeWeb('web app: sign-in', (web) => {
     await openApp(nora, web.server);
     await shown(page.getByRole('textbox', { name: 'Phone number or email' }));
     await screenshot(page, 'signin-desktop');
+    await page.setViewportSize(PHONE);
+    await screenshot(page, 'signin-phone');
+    await page.setViewportSize(DESKTOP);
 
     await requestCode(nora);
     const code = await codeFor(web.server, nora.email);
