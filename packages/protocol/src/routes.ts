@@ -63,6 +63,11 @@ export const CodeSentSchema = Type.Object(
     identifier: Type.String(),
     channel: Type.Union([Type.Literal('sms'), Type.Literal('email')]),
     expiresAt: Type.Integer(),
+    /**
+     * Present (true) when this server has no email or SMS provider for the channel: the code was
+     * written to the server's log and its data/dev-outbox.log (a development server).
+     */
+    devOutbox: Type.Optional(Type.Literal(true)),
   },
   Strict,
 );

@@ -36,6 +36,10 @@ export class DevCodeSender implements CodeSender {
     this.file = path.join(options.dataDir, DEV_OUTBOX_FILE);
   }
 
+  devOutbox(): boolean {
+    return true;
+  }
+
   async send(message: OutgoingCode): Promise<void> {
     // The dev outbox: the one log line allowed to carry a code (see the class comment). The field
     // is `devCode`, not `code`: the server's log redaction censors 6–8 digit `code` fields.

@@ -31,6 +31,13 @@ describe('RoutingCodeSender', () => {
     expect(one.closed()).toBe(1);
   });
 
+  it('says which channels only reach the dev outbox', () => {
+    const dev: CodeSender = { send: async () => undefined, devOutbox: () => true };
+    const router = new RoutingCodeSender({ sms: dev, email: outbox().sender });
+    expect(router.devOutbox('sms')).toBe(true);
+    expect(router.devOutbox('email')).toBe(false);
+  });
+
   it('passes delivery failures through', async () => {
     const failing: CodeSender = { send: () => Promise.reject(new Error('down')) };
     const router = new RoutingCodeSender({ sms: failing, email: outbox().sender });

@@ -11,6 +11,10 @@ export class RoutingCodeSender implements CodeSender {
     return this.senders[message.channel].send(message);
   }
 
+  devOutbox(channel: CodeChannel): boolean {
+    return this.senders[channel].devOutbox?.(channel) ?? false;
+  }
+
   /** Closes each distinct sender once. */
   async close(): Promise<void> {
     const distinct = new Set(Object.values(this.senders));

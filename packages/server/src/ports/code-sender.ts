@@ -16,5 +16,11 @@ export interface OutgoingCode {
  */
 export interface CodeSender {
   send(message: OutgoingCode): Promise<void>;
+  /**
+   * True when codes of this channel never leave the machine (the development outbox): the
+   * sign-in answer says so, so that whoever runs a fresh server knows where to find the code.
+   * Absent: a real provider.
+   */
+  devOutbox?(channel: CodeChannel): boolean;
   close?(): Promise<void>;
 }

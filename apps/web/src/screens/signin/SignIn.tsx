@@ -116,6 +116,11 @@ export function SignIn({ notice, onNewAccount }: { notice?: string; onNewAccount
             <p className="signin-lead">
               We sent a 6-digit code {sent?.channel === 'sms' ? 'by SMS' : 'by email'} to <strong>{sent?.identifier}</strong>.
             </p>
+            {sent?.devOutbox ? (
+              <p className="hint signin-dev" role="note">
+                This server has no {sent.channel === 'sms' ? 'SMS' : 'email'} provider set up: the code is in the server's log and in its data/dev-outbox.log file.
+              </p>
+            ) : null}
             <div className="field">
               <label htmlFor="signin-code">Code</label>
               <input

@@ -13,6 +13,8 @@ export interface CodeSent {
   channel: 'sms' | 'email';
   /** When the code stops working (ms, server clock). */
   expiresAt: number;
+  /** True on a development server without an email/SMS provider: the code is in the server's log and data/dev-outbox.log. */
+  devOutbox?: true;
 }
 
 /** Signing in with a one-time code, signing out, restoring a saved session. */

@@ -287,7 +287,8 @@ describe('logs', () => {
     const t = setup({ codeSender: ({ logger }) => new DevCodeSender({ logger, dataDir }) });
     const { auth } = t;
 
-    await auth.requestCode({ phone: PHONE }, '10.0.0.1');
+    // The answer tells the client the code stayed on this machine.
+    expect(await auth.requestCode({ phone: PHONE }, '10.0.0.1')).toMatchObject({ channel: 'sms', devOutbox: true });
     const code = (await readFile(path.join(dataDir, 'dev-outbox.log'), 'utf8')).trim().split('\t')[3]!;
     for (let i = 0; i < 5; i++) await auth.verifyCode({ phone: PHONE, code: wrong(code), device: { name: 'x' } }, '10.0.0.1').catch(() => undefined);
     await auth.requestCode({ phone: PHONE }, '10.0.0.1');

@@ -92,7 +92,7 @@ export class AuthService {
       throw isAppError(err) ? err : new AppError('code_delivery_failed', undefined, { cause: err });
     }
     this.log.info({ to: maskIdentifier(id), channel }, 'sign-in code sent');
-    return { identifier: id.value, channel, expiresAt };
+    return { identifier: id.value, channel, expiresAt, ...(this.deps.codeSender.devOutbox?.(channel) ? { devOutbox: true } : {}) };
   }
 
   /**
