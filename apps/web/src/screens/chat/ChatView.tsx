@@ -9,7 +9,8 @@ import { Composer } from './Composer.js';
 import { ForwardDialog } from './ForwardDialog.js';
 import { MessageBubble, type BubbleActions } from './MessageBubble.js';
 import { MessageLog, type LogControl } from './MessageLog.js';
-import { MessageMenu, menuActions, type MenuAction } from './MessageMenu.js';
+import { MessageMenu } from './MessageMenu.js';
+import { menuActions, type MenuAction } from './menu-actions.js';
 import { excerpt } from './MessageContent.js';
 import { systemText } from './labels.js';
 import { buildRows, mergeTimeline, type Row } from './rows.js';
@@ -277,8 +278,8 @@ function ChatScreen({ item, me }: { item: ConversationListItem; me: AccountId })
       {menu ? (
         <MessageMenu
           at={menu.at}
-          actions={menuActions(menu.message, menu.message.sender === me, admin)}
-          canReact={menu.message.id !== null && menu.message.content !== null && canPost}
+          actions={menuActions(menu.message, menu.message.sender === me, admin).filter((a) => canPost || a !== 'reply')}
+          canReact={menu.message.id !== null && menu.message.content !== null && item.membership.status === 'active'}
           onAction={onMenuAction}
           onReact={(emoji) => {
             actions.toggleReaction(menu.message, emoji);

@@ -145,6 +145,7 @@ export const MessageBubble = memo(function MessageBubble({
           </span>
         ) : null}
       </div>
+      {message.deletedAt ? null : (
       <button
         type="button"
         className="icon-btn msg-actions"
@@ -154,6 +155,7 @@ export const MessageBubble = memo(function MessageBubble({
       >
         <Icon name="more" />
       </button>
+      )}
     </div>
   );
 });

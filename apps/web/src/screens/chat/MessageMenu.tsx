@@ -1,22 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { LocalMessage } from '@ottr/sdk/browser';
 import { Icon, type IconName } from '../../components/Icon.js';
 import { EmojiPicker, QUICK_REACTIONS } from './EmojiPicker.js';
-
-export type MenuAction = 'reply' | 'forward' | 'copy' | 'edit' | 'delete' | 'retry' | 'discard';
-
-/** Which actions a message offers (pending or failed ones only what makes sense before the server has them). */
-export function menuActions(message: LocalMessage, own: boolean, admin: boolean): MenuAction[] {
-  const hasText = message.content?.kind === 'text' || (message.content !== null && 'caption' in message.content && !!message.content.caption);
-  if (message.status === 'failed') return ['retry', 'discard', ...(hasText ? (['copy'] as const) : [])];
-  if (message.status === 'pending' || !message.id) return [...(hasText ? (['copy'] as const) : []), 'discard'];
-  if (!message.content) return own || admin ? ['delete'] : [];
-  const out: MenuAction[] = ['reply', 'forward'];
-  if (hasText) out.push('copy');
-  if (own && message.content.kind === 'text') out.push('edit');
-  if (own || admin) out.push('delete');
-  return out;
-}
+import type { MenuAction } from './menu-actions.js';
 
 const ITEMS: Record<MenuAction, { label: string; icon: IconName }> = {
   reply: { label: 'Reply', icon: 'reply' },
