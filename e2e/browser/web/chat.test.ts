@@ -111,6 +111,9 @@ describeWeb('web app: two people chat', (web) => {
       await until(`${p.name} no longer sees the deleted text`, () => message(p.page, 'A message to take back').count(), 0);
     }
 
+    // The day's messages sit under a date separator.
+    await shown(alice.page.getByRole('log', { name: 'Messages' }).getByRole('separator').filter({ hasText: 'Today' }));
+
     await screenshot(alice.page, 'chat-desktop-light');
     await alice.page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(alice.page, 'chat-desktop-dark');
