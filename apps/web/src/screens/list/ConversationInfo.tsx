@@ -23,7 +23,7 @@ export function ConversationInfo({ id }: { id: ConversationId }) {
   const { client, profiles } = useOttr();
   const me = useMe();
   const item = useConversation(id);
-  const [missing, setMissing] = useState<string | null>(null);
+  const [missing, setMissing] = useState<'forbidden' | { error: string } | null>(null);
   useProfilesChanged();
 
   // Not cached (a channel link opened by a non-member, a chat left long ago): ask the server.
@@ -32,7 +32,8 @@ export function ConversationInfo({ id }: { id: ConversationId }) {
     if (cached) return;
     let alive = true;
     client.conversations.get(id).catch((err: unknown) => {
-      if (alive) setMissing(isOttrError(err) && (err.code === 'not_found' || err.code === 'forbidden') ? 'This chat doesn’t exist or you can’t see it.' : errorText(err));
+      // Forbidden: not a member — maybe a channel's link, which anyone may join.
+      if (alive) setMissing(isOttrError(err) && (err.code === 'not_member' || err.code === 'forbidden') ? 'forbidden' : { error: isOttrError(err) && err.code === 'not_found' ? 'This chat doesn’t exist.' : errorText(err) });
     });
     return () => {
       alive = false;
@@ -53,9 +54,13 @@ export function ConversationInfo({ id }: { id: ConversationId }) {
           <span className="info-header-title">Chat info</span>
         </div>
         <div className="pane-body">
-          <p className={missing ? 'error-text info-pad' : 'hint info-pad'} role="status">
-            {missing ?? 'Loading…'}
-          </p>
+          {missing === 'forbidden' ? (
+            <JoinChannel id={id} />
+          ) : (
+            <p className={missing ? 'error-text info-pad' : 'hint info-pad'} role="status">
+              {missing ? missing.error : 'Loading…'}
+            </p>
+          )}
         </div>
       </section>
     );
@@ -181,14 +186,22 @@ function Settings({ item }: { item: ConversationListItem }) {
   const toast = useToast();
   const now = useNow(60_000);
   const [choice, setChoice] = useState<MuteChoice>('always');
+  // A switch shows the new state at once; the SDK's answer (or a failure) settles it.
+  const [pendingMute, setPendingMute] = useState<boolean | null>(null);
+  const [pendingPin, setPendingPin] = useState<boolean | null>(null);
   const muteId = useId();
   const muteHintId = useId();
   const pinId = useId();
-  const durationId = useId();
   const id = item.conversation.id;
   const until = item.membership.muteUntil;
   const muted = isMuted(until, now);
-  const act = (work: Promise<unknown>) => void work.catch((err: unknown) => toast(errorText(err)));
+
+  function change(set: (v: boolean | null) => void, value: boolean, work: () => Promise<unknown>) {
+    set(value);
+    work()
+      .catch((err: unknown) => toast(errorText(err)))
+      .finally(() => set(null));
+  }
 
   return (
     <div className="info-section">
@@ -201,7 +214,7 @@ function Settings({ item }: { item: ConversationListItem }) {
           </span>
         </span>
         {!muted ? (
-          <select id={durationId} className="input info-select" aria-label="Mute for" value={choice} onChange={(e) => setChoice(e.target.value as MuteChoice)}>
+          <select className="input info-select" aria-label="Mute for" value={choice} onChange={(e) => setChoice(e.target.value as MuteChoice)}>
             {MUTE_CHOICES.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.label}
@@ -215,8 +228,11 @@ function Settings({ item }: { item: ConversationListItem }) {
           role="switch"
           className="switch"
           aria-describedby={muteHintId}
-          checked={muted}
-          onChange={(e) => act(e.target.checked ? client.conversations.mute(id, muteUntil(choice, Date.now())) : client.conversations.unmute(id))}
+          checked={pendingMute ?? muted}
+          onChange={(e) => {
+            const on = e.target.checked;
+            change(setPendingMute, on, () => (on ? client.conversations.mute(id, muteUntil(choice, Date.now())) : client.conversations.unmute(id)));
+          }}
         />
       </div>
       <div className="info-row">
@@ -224,7 +240,17 @@ function Settings({ item }: { item: ConversationListItem }) {
         <span className="info-row-main">
           <label htmlFor={pinId}>Pin chat</label>
         </span>
-        <input id={pinId} type="checkbox" role="switch" className="switch" checked={item.membership.pinned} onChange={(e) => act(client.conversations.pin(id, e.target.checked))} />
+        <input
+          id={pinId}
+          type="checkbox"
+          role="switch"
+          className="switch"
+          checked={pendingPin ?? item.membership.pinned}
+          onChange={(e) => {
+            const on = e.target.checked;
+            change(setPendingPin, on, () => client.conversations.pin(id, on));
+          }}
+        />
       </div>
       <div className="info-row">
         <Icon name="bell" />

@@ -1,11 +1,13 @@
 import { useState } from 'react';
-import type { ConversationId } from '@ottr/sdk/browser';
+import { isOttrError, type ConversationId } from '@ottr/sdk/browser';
 import { useOttr } from '../../app/ottr.js';
 import { errorText } from '../../components/Toasts.js';
 
 /**
  * "Join channel" for someone who opened a channel's link without being a member: joins, and the
- * conversation (now active in the SDK's cache) shows as usual. For the chat view and the info pane.
+ * conversation (now active in the SDK's cache) shows as usual. For the chat view and the info
+ * pane. The server does not show a conversation to non-members (403), so whether the link is a
+ * channel is only known by trying: a group's link ends in a sentence saying so.
  */
 export function JoinChannel({ id, title }: { id: ConversationId; title?: string }) {
   const { client } = useOttr();
@@ -17,14 +19,14 @@ export function JoinChannel({ id, title }: { id: ConversationId; title?: string 
     try {
       await client.conversations.join(id);
     } catch (err) {
-      setError(errorText(err));
+      setError(isOttrError(err) && (err.code === 'not_found' || err.code === 'forbidden') ? 'This isn’t a channel you can join: ask a member to add you.' : errorText(err));
     } finally {
       setBusy(false);
     }
   }
   return (
     <div className="join-channel">
-      <p>{title ? `You’re not subscribed to ${title}.` : 'You’re not subscribed to this channel.'}</p>
+      <p>{title ? `You’re not subscribed to ${title}.` : 'You’re not a member of this chat. If it’s a channel, you can join it.'}</p>
       <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void join()}>
         {busy ? 'Joining…' : 'Join channel'}
       </button>
