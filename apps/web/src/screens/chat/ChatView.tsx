@@ -67,6 +67,7 @@ function ChatScreen({ item, me }: { item: ConversationListItem; me: AccountId })
     [items, me, readSeqAtOpen, top],
   );
   const [startAt] = useState(() => (rows.some((r) => r.type === 'unread') ? 'unread' : null));
+  const log = useRef<LogControl | null>(null);
 
   useMarkRead(id, item);
   const firstSeq = useMemo(() => {
@@ -88,7 +89,6 @@ function ChatScreen({ item, me }: { item: ConversationListItem; me: AccountId })
     [client, id, me, profiles],
   );
 
-  const log = useRef<LogControl | null>(null);
   const [atBottom, setAtBottom] = useState(startAt === null);
   // "New" are messages from others that arrived since the reader left the bottom (or, opened at
   // the unread marker, since the read pointer).
@@ -97,6 +97,16 @@ function ChatScreen({ item, me }: { item: ConversationListItem; me: AccountId })
   useEffect(() => {
     if (atBottom) setSeenUpTo(lastSeq);
   }, [atBottom, lastSeq]);
+  // The unread messages may arrive (sync) after the chat opened: go to the marker then, unless
+  // the reader already scrolled.
+  const hasMarker = rows.some((r) => r.type === 'unread');
+  const wentToMarker = useRef(startAt !== null);
+  useEffect(() => {
+    if (!hasMarker || wentToMarker.current) return;
+    wentToMarker.current = true;
+    if (log.current?.touched || !log.current?.toKey('unread', 'top')) return;
+    if (readSeqAtOpen !== null) setSeenUpTo(readSeqAtOpen);
+  }, [hasMarker, readSeqAtOpen]);
   const newBelow = atBottom ? 0 : items.filter((i) => i.kind === 'message' && i.message.sender !== me && (i.message.seq ?? 0) > seenUpTo).length;
 
   const [highlight, setHighlight] = useState<string | null>(null);

@@ -15,8 +15,10 @@ const PAD = 8;
 export interface LogControl {
   /** Scrolls to the newest row and stays there as rows arrive. */
   toBottom(): void;
-  /** Scrolls a row into view (a third from the top); false when it is not loaded. */
-  toKey(key: string): boolean;
+  /** Scrolls a row into view (a third from the top, or at the top); false when it is not loaded. */
+  toKey(key: string, at?: 'third' | 'top'): boolean;
+  /** The reader scrolled by hand (wheel, touch, keys) since the log opened. */
+  readonly touched: boolean;
 }
 
 interface Anchor {
@@ -57,6 +59,7 @@ export function MessageLog({
   const [view, setView] = useState({ top: 0, height: 0 });
   const pinned = useRef(startAt === null);
   const anchor = useRef<Anchor | null>(startAt ? { key: startAt, offset: PAD } : null);
+  const touched = useRef(false);
   const latest = useRef({ onNearTop, onBottomChange });
   latest.current = { onNearTop, onBottomChange };
 
@@ -104,17 +107,12 @@ export function MessageLog({
     if (!el) return;
     const top = el.scrollTop - shift;
     const { tops } = layout;
-    // The first row whose bottom is below the viewport's top.
-    let lo = 0;
-    let hi = rows.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const bottom = tops[mid + 1] ?? layout.total;
-      if (bottom <= top) lo = mid + 1;
-      else hi = mid;
-    }
-    const row = rows[lo];
-    anchor.current = row ? { key: row.key, offset: tops[lo]! - top } : null;
+    // The first row that starts inside the viewport: rows above it may still change height
+    // (measured late) without moving what the reader sees. Else the row across the top edge.
+    let i = firstIndexBelow(tops, top - 0.5);
+    if (i >= rows.length || (tops[i] ?? Infinity) > top + (el.clientHeight || 0)) i = Math.max(0, firstIndexBelow(tops, top) - 1);
+    const row = rows[i];
+    anchor.current = row ? { key: row.key, offset: tops[i]! - top } : null;
   }, [layout, rows, shift]);
 
   // After every render: keep the anchor (or the bottom) where it was, and tell the view what shows.
@@ -161,13 +159,19 @@ export function MessageLog({
       anchor.current = null;
       setMeasured((n) => n + 1);
     },
-    toKey(key) {
+    toKey(key, at = 'third') {
       if (indexOf(key) < 0) return false;
       pinned.current = false;
-      anchor.current = { key, offset: Math.round((scroller.current?.clientHeight ?? 0) / 3) };
+      anchor.current = { key, offset: at === 'top' ? PAD : Math.round((scroller.current?.clientHeight ?? 0) / 3) };
       setMeasured((n) => n + 1);
       return true;
     },
+    get touched() {
+      return touched.current;
+    },
+  };
+  const touch = () => {
+    touched.current = true;
   };
 
   const onScroll = () => {
@@ -201,7 +205,7 @@ export function MessageLog({
   return (
     // The log is not a live region itself: drawing rows while scrolling must not be read out.
     // New incoming messages are announced by the chat view's own status line.
-    <div className="log" role="log" aria-label={label} aria-live="off" tabIndex={0} ref={scroller} onScroll={onScroll}>
+    <div className="log" role="log" aria-label={label} aria-live="off" tabIndex={0} ref={scroller} onScroll={onScroll} onWheel={touch} onTouchMove={touch} onKeyDown={touch} onMouseDown={touch}>
       <div className="log-inner" style={{ height: layout.total + shift }}>
         {drawn}
       </div>
