@@ -28,14 +28,19 @@ export function followLink(e: React.MouseEvent<HTMLAnchorElement>, go: () => voi
 export const ConversationItem = memo(function ConversationItem({
   item,
   title,
+  avatarId,
   me,
   active,
   online,
   now,
   onMenu,
 }: {
+  /** Changes when names arrive in the profile cache (the preview shows names). */
+  names: number;
   item: ConversationListItem;
   title: string;
+  /** Whose colour the avatar takes: the other person of a direct chat, else the conversation. */
+  avatarId: string;
   me: AccountId | null;
   active: boolean;
   online: boolean;
@@ -60,7 +65,7 @@ export const ConversationItem = memo(function ConversationItem({
       }}
     >
       <a className="conv-link" href={href} aria-current={active ? 'page' : undefined} onClick={(e) => followLink(e, () => navigate({ name: 'chat', id: c.id }))}>
-        <Avatar id={c.id} name={title} online={online} />
+        <Avatar id={avatarId} name={title} online={online} />
         <span className="conv-main">
           <span className="conv-top">
             <span className="conv-title">{title}</span>

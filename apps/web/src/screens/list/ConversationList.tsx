@@ -28,7 +28,7 @@ export function ConversationList({ activeId }: { activeId: ConversationId | null
   const me = useMe();
   const state = useConnectionState();
   const toast = useToast();
-  useProfilesChanged();
+  const names = useProfilesChanged();
   const now = useNow(60_000);
   const [archivedView, setArchivedView] = useState(false);
   const items = useConversations({ archived: archivedView });
@@ -130,10 +130,12 @@ export function ConversationList({ activeId }: { activeId: ConversationId | null
                   key={item.conversation.id}
                   item={item}
                   title={title(item)}
+                  avatarId={peer ?? item.conversation.id}
                   me={me}
                   active={item.conversation.id === activeId}
                   online={peer !== null && peer !== me && presence.get(peer)?.online === true}
                   now={now}
+                  names={names}
                   onMenu={setMenu}
                 />
               );

@@ -61,11 +61,11 @@ export function MessageHits({ query, titleOf }: { query: string; titleOf: (id: C
                 onClick={(e) => followLink(e, () => navigate({ name: 'chat', id: h.event.conversationId }))}
               >
                 <span className="conv-top">
-                  <span className="conv-title">{senderName(h.event.sender)}</span>
+                  <span className="conv-title">{titleOf(h.event.conversationId) ?? 'Chat'}</span>
                   <time className="conv-time">{listTime(h.event.at, now)}</time>
                 </span>
-                <span className="hit-chat">{titleOf(h.event.conversationId)}</span>
                 <span className="conv-preview">
+                  {`${senderName(h.event.sender)}: `}
                   {snippetParts(h.snippet).map((p, i) => (p.hit ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
                 </span>
               </a>

@@ -22,9 +22,13 @@ export function titleOf(item: ConversationListItem, me: AccountId | null, profil
   return profile?.displayName || 'Someone';
 }
 
-/** Re-renders whenever a profile lands in the cache (for components that read many names). */
-export function useProfilesChanged(): void {
+/**
+ * Re-renders whenever a profile lands in the cache (for components that read many names); the
+ * returned count changes each time, for memoised children that read names too.
+ */
+export function useProfilesChanged(): number {
   const { profiles } = useOttr();
-  const [, bump] = useReducer((n: number) => n + 1, 0);
+  const [version, bump] = useReducer((n: number) => n + 1, 0);
   useEffect(() => profiles.subscribe(bump), [profiles]);
+  return version;
 }
