@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { AccountId, ConversationId, ConversationListItem, LocalMessage } from '@ottr/sdk/browser';
 import { useConversation, useMe, useMessages, useOttr } from '../../app/ottr.js';
 import { Icon } from '../../components/Icon.js';
@@ -90,6 +90,7 @@ function ChatScreen({ item, me }: { item: ConversationListItem; me: AccountId })
   );
 
   const [atBottom, setAtBottom] = useState(startAt === null);
+  const jumpCountId = useId();
   // "New" are messages from others that arrived since the reader left the bottom (or, opened at
   // the unread marker, since the read pointer).
   const lastSeq = items.reduce((max, i) => Math.max(max, (i.kind === 'message' ? i.message.seq : i.event.seq) ?? 0), 0);
@@ -225,7 +226,7 @@ function ChatScreen({ item, me }: { item: ConversationListItem; me: AccountId })
             </button>
           </p>
         ) : (
-          <p className="log-note" role="status">
+          <p className="log-note">
             Loading older messages…
           </p>
         );
@@ -256,10 +257,10 @@ function ChatScreen({ item, me }: { item: ConversationListItem; me: AccountId })
       <div className="chat-body">
         <MessageLog rows={rows} renderRow={renderRow} startAt={startAt} control={log} onNearTop={() => history.loadOlder(firstSeq)} onBottomChange={setAtBottom} />
         {!atBottom ? (
-          <button type="button" className="jump-latest" aria-label="Jump to latest" aria-describedby={newBelow > 0 ? 'jump-count' : undefined} onClick={() => log.current?.toBottom()}>
+          <button type="button" className="jump-latest" aria-label="Jump to latest" aria-describedby={newBelow > 0 ? jumpCountId : undefined} onClick={() => log.current?.toBottom()}>
             <Icon name="down" />
             {newBelow > 0 ? (
-              <span className="jump-count" id="jump-count">
+              <span className="jump-count" id={jumpCountId}>
                 {newBelow} new
               </span>
             ) : null}

@@ -146,15 +146,9 @@ export const MessageBubble = memo(function MessageBubble({
         ) : null}
       </div>
       {message.deletedAt ? null : (
-      <button
-        type="button"
-        className="icon-btn msg-actions"
-        aria-label="Message actions"
-        aria-haspopup="menu"
-        onClick={(e) => actions.openMenu(message, e.currentTarget)}
-      >
-        <Icon name="more" />
-      </button>
+        <button type="button" className="icon-btn msg-actions" aria-label="Message actions" aria-haspopup="menu" onClick={(e) => actions.openMenu(message, e.currentTarget)}>
+          <Icon name="more" />
+        </button>
       )}
     </div>
   );
