@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { AccountId, ConversationListItem, Member, Role } from '@ottr/sdk/browser';
-import { isOttrError } from '@ottr/sdk/browser';
 import { useClientValue, useMe, useOttr, useProfile } from '../../app/ottr.js';
 import { Avatar } from '../../components/Avatar.js';
 import { Icon } from '../../components/Icon.js';
@@ -34,17 +33,20 @@ export function Members({ item }: { item: ConversationListItem }) {
   const myRole = item.membership.role;
   const admin = myRole === 'owner' || myRole === 'admin';
   const channel = item.conversation.kind === 'channel';
+  // A channel's subscribers are listed to its admins only.
+  const listed = !channel || admin;
 
   useEffect(() => {
+    if (!listed) return;
     let alive = true;
     client.conversations.members(id).then(
       () => alive && setLoads((n) => n + 1),
-      (err: unknown) => alive && setError(isOttrError(err) && err.code === 'forbidden' ? null : errorText(err)),
+      (err: unknown) => alive && setError(errorText(err)),
     );
     return () => {
       alive = false;
     };
-  }, [client, id]);
+  }, [client, id, listed]);
 
   const closeMenu = useCallback(() => setMenu(null), []);
   const act = (work: Promise<unknown>) => void work.catch((err: unknown) => toast(errorText(err)));
@@ -74,13 +76,13 @@ export function Members({ item }: { item: ConversationListItem }) {
         </button>
       ) : null}
       {error ? <p className="error-text info-pad">{error}</p> : null}
-      {sorted ? (
+      {!listed ? null : sorted ? (
         <ul className="member-list" aria-label="Members">
           {sorted.map((m) => (
             <MemberRow key={m.accountId} member={m} me={me} canManage={admin && m.accountId !== me && menuItems(m).length > 0} onMenu={(name, at, returnTo) => setMenu({ member: m, name, at, returnTo })} />
           ))}
         </ul>
-      ) : !error && !(channel && !admin) ? (
+      ) : !error ? (
         <p className="hint info-pad" role="status">
           Loading members…
         </p>
