@@ -11,7 +11,7 @@ export function peerOf(item: ConversationListItem, me: AccountId | null): Accoun
 }
 
 /** A conversation's title: the group's or channel's title; for direct chats the other person's name ("You" with yourself). */
-export function titleOf(item: ConversationListItem, me: AccountId | null, profiles: Profiles): string {
+export function titleOf(item: ConversationListItem, me: AccountId | null, profiles: Pick<Profiles, 'get'>): string {
   const c = item.conversation;
   if (c.kind !== 'direct') return c.title?.trim() || (c.kind === 'channel' ? 'Untitled channel' : 'Untitled group');
   const peer = peerOf(item, me);
