@@ -88,6 +88,17 @@ export function useHistory(id: ConversationId) {
     [client, id, update],
   );
 
+  // The latest page once per chat (its system events), at open and again when the connection is back.
+  useEffect(() => {
+    const latest = () => {
+      if (!current.current.latestLoaded && !loading.current) load(undefined);
+    };
+    latest();
+    return client.on('state', (change) => {
+      if (change.state === 'live') latest();
+    });
+  }, [client, load]);
+
   /** Fetches the page before `firstSeq` (the oldest shown entry), or the latest page first. */
   const loadOlder = useCallback(
     (firstSeq: number | null) => {
