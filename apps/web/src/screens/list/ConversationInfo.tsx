@@ -91,7 +91,7 @@ export function ConversationInfo({ id }: { id: ConversationId }) {
             {!active && c.kind === 'group' ? <p className="hint info-pad">You’re no longer a member of this group.</p> : null}
           </>
         )}
-        {active ? <Settings item={item} /> : null}
+        {active ? <ChatSettings item={item} /> : null}
         {active && c.kind === 'channel' ? <ChannelLink id={c.id} /> : null}
         {active && c.kind !== 'direct' ? <Members item={item} /> : null}
         {active && c.kind !== 'direct' ? <LeaveButton item={item} title={title} /> : null}
@@ -181,7 +181,7 @@ function DirectInfo({ item, title }: { item: ConversationListItem; title: string
 }
 
 /** Mute (with a duration) and pin switches, and the notifications placeholder. */
-function Settings({ item }: { item: ConversationListItem }) {
+function ChatSettings({ item }: { item: ConversationListItem }) {
   const { client } = useOttr();
   const toast = useToast();
   const now = useNow(60_000);
