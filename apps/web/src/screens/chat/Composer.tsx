@@ -67,6 +67,19 @@ export function Composer({
     }
   }, [editing]);
 
+  // A click outside the emoji picker (and its button) closes it.
+  const pickerBox = useRef<HTMLDivElement>(null);
+  const emojiButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!picker) return;
+    const onDown = (e: MouseEvent) => {
+      const t = e.target as Node;
+      if (!pickerBox.current?.contains(t) && !emojiButton.current?.contains(t)) setPicker(false);
+    };
+    document.addEventListener('mousedown', onDown);
+    return () => document.removeEventListener('mousedown', onDown);
+  }, [picker]);
+
   // Grow with the text up to the CSS max-height (about six lines).
   useLayoutEffect(() => {
     const el = field.current;
@@ -169,7 +182,7 @@ export function Composer({
         </p>
       ) : null}
       {picker ? (
-        <div className="popover composer-picker">
+        <div className="popover composer-picker" ref={pickerBox}>
           <EmojiPicker
             onPick={insert}
             onClose={() => {
@@ -185,6 +198,7 @@ export function Composer({
           className="icon-btn"
           aria-label="Emoji"
           aria-expanded={picker}
+          ref={emojiButton}
           onMouseDown={rememberCaret}
           onClick={() => {
             rememberCaret();
