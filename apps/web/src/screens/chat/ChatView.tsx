@@ -2,7 +2,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react'
 import type { AccountId, ConversationId, ConversationListItem, LocalMessage } from '@ottr/sdk/browser';
 import { useConversation, useMe, useMessages, useOttr } from '../../app/ottr.js';
 import { Icon } from '../../components/Icon.js';
-import { Dialog } from '../../components/Dialog.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { errorText, useToast } from '../../components/Toasts.js';
 import { ChatHeader } from './ChatHeader.js';
 import { Composer } from './Composer.js';
@@ -260,7 +260,7 @@ function ChatScreen({ item, me }: { item: ConversationListItem; me: AccountId })
           <button type="button" className="jump-latest" aria-label="Jump to latest" aria-describedby={newBelow > 0 ? jumpCountId : undefined} onClick={() => log.current?.toBottom()}>
             <Icon name="down" />
             {newBelow > 0 ? (
-              <span className="jump-count" id={jumpCountId}>
+              <span className="badge jump-count" id={jumpCountId}>
                 {newBelow} new
               </span>
             ) : null}
@@ -301,30 +301,18 @@ function ChatScreen({ item, me }: { item: ConversationListItem; me: AccountId })
       ) : null}
       {forwarding ? <ForwardDialog message={forwarding} onClose={() => setForwarding(null)} /> : null}
       {deleting ? (
-        <Dialog
+        <ConfirmDialog
           title="Delete message?"
+          confirmLabel="Delete for everyone"
+          danger
           onClose={() => setDeleting(null)}
-          footer={
-            <>
-              <button type="button" className="btn" onClick={() => setDeleting(null)}>
-                Cancel
-              </button>
-              <button
-                type="button"
-                className="btn btn-primary btn-danger-fill"
-                onClick={() => {
-                  const m = deleting;
-                  setDeleting(null);
-                  if (m.id) client.messages.delete(m.id).catch((err: unknown) => toast(`Could not delete: ${errorText(err)}`));
-                }}
-              >
-                Delete for everyone
-              </button>
-            </>
-          }
+          onConfirm={async () => {
+            if (deleting.id) await client.messages.delete(deleting.id);
+            setDeleting(null);
+          }}
         >
-          <p>The message will be replaced by “This message was deleted” for everyone in the chat.</p>
-        </Dialog>
+          <p className="dialog-text">The message will be replaced by “This message was deleted” for everyone in the chat.</p>
+        </ConfirmDialog>
       ) : null}
     </section>
   );

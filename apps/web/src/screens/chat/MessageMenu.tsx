@@ -1,5 +1,6 @@
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { Icon, type IconName } from '../../components/Icon.js';
+import { moveMenuFocus, useDismiss, usePlacement, type Anchor } from '../../components/popup.js';
 import { EmojiPicker, QUICK_REACTIONS } from './EmojiPicker.js';
 import type { MenuAction } from './menu-actions.js';
 
@@ -25,7 +26,7 @@ export function MessageMenu({
   onReact,
   onClose,
 }: {
-  at: { x: number; y: number } | HTMLElement;
+  at: Anchor;
   actions: MenuAction[];
   canReact: boolean;
   onAction: (action: MenuAction) => void;
@@ -34,39 +35,12 @@ export function MessageMenu({
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const [mode, setMode] = useState<'menu' | 'react' | 'picker'>('menu');
-  const [pos, setPos] = useState<{ left: number; top: number } | null>(null);
-
-  // Place it beside the opener (or the pointer), inside the window.
-  useLayoutEffect(() => {
-    const node = ref.current;
-    if (!node) return;
-    const r = at instanceof HTMLElement ? at.getBoundingClientRect() : { left: at.x, right: at.x, top: at.y, bottom: at.y };
-    const w = node.offsetWidth;
-    const h = node.offsetHeight;
-    const margin = 8;
-    let left = at instanceof HTMLElement ? r.right - w : r.left;
-    left = Math.max(margin, Math.min(left, window.innerWidth - w - margin));
-    let top = r.bottom + 4;
-    if (top + h > window.innerHeight - margin) top = Math.max(margin, r.top - h - 4);
-    setPos({ left, top });
-  }, [at, mode]);
+  const pos = usePlacement(ref, at, mode);
+  useDismiss(ref, onClose);
 
   useEffect(() => {
     if (mode !== 'picker') ref.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
   }, [mode]);
-
-  // A click elsewhere closes it.
-  useEffect(() => {
-    const onDown = (e: MouseEvent | TouchEvent) => {
-      if (ref.current && !ref.current.contains(e.target as Node)) onClose();
-    };
-    document.addEventListener('mousedown', onDown);
-    document.addEventListener('touchstart', onDown);
-    return () => {
-      document.removeEventListener('mousedown', onDown);
-      document.removeEventListener('touchstart', onDown);
-    };
-  }, [onClose]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.key === 'Escape') {
@@ -81,23 +55,7 @@ export function MessageMenu({
       onClose();
       return;
     }
-    if (mode === 'picker') return;
-    const items = [...(ref.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
-    const i = items.indexOf(document.activeElement as HTMLElement);
-    const horizontal = mode === 'react';
-    const next =
-      e.key === (horizontal ? 'ArrowRight' : 'ArrowDown')
-        ? (i + 1) % items.length
-        : e.key === (horizontal ? 'ArrowLeft' : 'ArrowUp')
-          ? (i - 1 + items.length) % items.length
-          : e.key === 'Home'
-            ? 0
-            : e.key === 'End'
-              ? items.length - 1
-              : -1;
-    if (next < 0) return;
-    e.preventDefault();
-    items[next]?.focus();
+    if (mode !== 'picker') moveMenuFocus(e, ref.current, mode === 'react' ? 'horizontal' : 'vertical');
   };
 
   const reactItem = canReact ? (
@@ -110,7 +68,7 @@ export function MessageMenu({
     <div
       ref={ref}
       className={`popover msg-menu msg-menu-${mode}`}
-      style={pos ? { left: pos.left, top: pos.top } : { left: -9999, top: 0 }}
+      style={pos ?? { left: -9999, top: 0 }}
       onKeyDown={onKeyDown}
     >
       {mode === 'menu' ? (

@@ -88,7 +88,7 @@ export const ConversationItem = memo(function ConversationItem({
               </span>
             ) : null}
             {unread > 0 ? (
-              <span className={`conv-badge${muted ? ' conv-badge-muted' : ''}`} role="img" aria-label={`${unread} unread`}>
+              <span className={`badge conv-badge${muted ? ' conv-badge-muted' : ''}`} role="img" aria-label={`${unread} unread`}>
                 {unread > 999 ? '999+' : unread}
               </span>
             ) : null}

@@ -5,7 +5,7 @@ import { navigate } from '../../app/router.js';
 import { Icon } from '../../components/Icon.js';
 import { errorText, useToast } from '../../components/Toasts.js';
 import { ConversationItem, type ItemMenuRequest } from './ConversationItem.js';
-import { Menu, type MenuItem } from './Menu.js';
+import { Menu, type MenuItem } from '../../components/Menu.js';
 import { MessageHits } from './MessageHits.js';
 import { MUTE_CHOICES, isMuted, muteUntil } from './mute.js';
 import { NewChatDialog } from './NewChatDialog.js';

@@ -1,9 +1,10 @@
 import { useId, useState, type FormEvent } from 'react';
 import { LIMITS, type AccountId, type ConversationListItem, type Profile } from '@ottr/sdk/browser';
+import { FormError, useAction } from '../../components/Form.js';
 import { useOttr } from '../../app/ottr.js';
 import { navigate } from '../../app/router.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Dialog } from '../../components/Dialog.js';
-import { errorText } from '../../components/Toasts.js';
 import { PeoplePicker } from './PeoplePicker.js';
 
 /** "Edit group info": the title and description (admins). */
@@ -12,8 +13,7 @@ export function EditGroupDialog({ item, onClose }: { item: ConversationListItem;
   const c = item.conversation;
   const [title, setTitle] = useState(c.title ?? '');
   const [description, setDescription] = useState(c.description ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const titleId = useId();
   const descriptionId = useId();
   const noun = c.kind === 'channel' ? 'channel' : 'group';
@@ -29,14 +29,10 @@ export function EditGroupDialog({ item, onClose }: { item: ConversationListItem;
     if (t !== (c.title ?? '')) patch.title = t;
     if (description.trim() !== (c.description ?? '')) patch.description = description.trim();
     if (Object.keys(patch).length === 0) return onClose();
-    setBusy(true);
-    try {
+    await run(async () => {
       await client.conversations.update(c.id, patch);
       onClose();
-    } catch (err) {
-      setError(errorText(err));
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -50,11 +46,7 @@ export function EditGroupDialog({ item, onClose }: { item: ConversationListItem;
           <label htmlFor={descriptionId}>Description</label>
           <textarea id={descriptionId} className="input" rows={3} value={description} maxLength={LIMITS.descriptionLength} onChange={(e) => setDescription(e.target.value)} />
         </div>
-        {error ? (
-          <p className="error-text" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError error={error} />
         <button type="submit" className="btn btn-primary" disabled={busy}>
           Save
         </button>
@@ -67,8 +59,7 @@ export function EditGroupDialog({ item, onClose }: { item: ConversationListItem;
 export function AddMembersDialog({ item, members, onClose }: { item: ConversationListItem; members: readonly AccountId[]; onClose: () => void }) {
   const { client } = useOttr();
   const [people, setPeople] = useState<Profile[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const noun = item.conversation.kind === 'channel' ? 'channel' : 'group';
 
   async function add(e: FormEvent) {
@@ -77,28 +68,20 @@ export function AddMembersDialog({ item, members, onClose }: { item: Conversatio
       setError('Add someone first: type a phone number or email and press Enter.');
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await client.conversations.addMembers(
         item.conversation.id,
         people.map((p) => p.id),
       );
       onClose();
-    } catch (err) {
-      setError(errorText(err));
-      setBusy(false);
-    }
+    });
   }
 
   return (
     <Dialog title="Add members" onClose={onClose}>
       <form className="dialog-form" onSubmit={add} noValidate>
         <PeoplePicker people={people} onChange={setPeople} exclude={members} />
-        {error ? (
-          <p className="error-text" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError error={error} />
         <button type="submit" className="btn btn-primary" disabled={busy}>
           {`Add to ${noun}`}
         </button>
@@ -110,44 +93,23 @@ export function AddMembersDialog({ item, members, onClose }: { item: Conversatio
 /** Leaving a group or channel, after a confirmation; then home. */
 export function LeaveDialog({ item, title, onClose }: { item: ConversationListItem; title: string; onClose: () => void }) {
   const { client } = useOttr();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const noun = item.conversation.kind === 'channel' ? 'channel' : 'group';
-  async function leave() {
-    setBusy(true);
-    try {
-      await client.conversations.leave(item.conversation.id);
-      onClose();
-      navigate({ name: 'home' });
-    } catch (err) {
-      setError(errorText(err));
-      setBusy(false);
-    }
-  }
   return (
-    <Dialog
+    <ConfirmDialog
       title={`Leave ${noun}?`}
+      confirmLabel="Leave"
+      danger
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className="btn btn-primary btn-danger-fill" disabled={busy} onClick={() => void leave()}>
-            Leave
-          </button>
-        </>
-      }
+      onConfirm={async () => {
+        await client.conversations.leave(item.conversation.id);
+        onClose();
+        navigate({ name: 'home' });
+      }}
     >
       <p className="dialog-text">
         {`You will no longer get messages from “${title}”.`}
         {item.membership.role === 'owner' ? ' You own it: ownership passes to another member.' : ''}
       </p>
-      {error ? (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </Dialog>
+    </ConfirmDialog>
   );
 }

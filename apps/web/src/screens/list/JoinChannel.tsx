@@ -1,5 +1,5 @@
-import { useState } from 'react';
 import { isOttrError, type ConversationId } from '@ottr/sdk/browser';
+import { FormError, useAction } from '../../components/Form.js';
 import { useOttr } from '../../app/ottr.js';
 import { errorText } from '../../components/Toasts.js';
 
@@ -11,18 +11,12 @@ import { errorText } from '../../components/Toasts.js';
  */
 export function JoinChannel({ id, title }: { id: ConversationId; title?: string }) {
   const { client } = useOttr();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   async function join() {
-    setBusy(true);
-    setError(null);
-    try {
-      await client.conversations.join(id);
-    } catch (err) {
-      setError(isOttrError(err) && (err.code === 'not_found' || err.code === 'forbidden') ? 'This isn’t a channel you can join: ask a member to add you.' : errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      () => client.conversations.join(id),
+      (err) => (isOttrError(err) && (err.code === 'not_found' || err.code === 'forbidden') ? 'This isn’t a channel you can join: ask a member to add you.' : errorText(err)),
+    );
   }
   return (
     <div className="join-channel">
@@ -30,11 +24,7 @@ export function JoinChannel({ id, title }: { id: ConversationId; title?: string 
       <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void join()}>
         {busy ? 'Joining…' : 'Join channel'}
       </button>
-      {error ? (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} />
     </div>
   );
 }

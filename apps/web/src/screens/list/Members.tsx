@@ -5,7 +5,7 @@ import { Avatar } from '../../components/Avatar.js';
 import { Icon } from '../../components/Icon.js';
 import { errorText, useToast } from '../../components/Toasts.js';
 import { AddMembersDialog } from './InfoDialogs.js';
-import { Menu, type MenuItem } from './Menu.js';
+import { Menu, type MenuItem } from '../../components/Menu.js';
 
 const RANK: Record<Role, number> = { owner: 0, admin: 1, member: 2 };
 

@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { FormError, useAction } from '../../components/Form.js';
 import { useOttr } from '../../app/ottr.js';
 import { navigate } from '../../app/router.js';
 import { Dialog } from '../../components/Dialog.js';
@@ -9,8 +10,7 @@ import { BAD_IDENTIFIER, lookupErrorText } from './people.js';
 export function NewChatDialog({ onClose }: { onClose: () => void }) {
   const { client } = useOttr();
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const inputId = useId();
   const errorId = useId();
 
@@ -21,16 +21,14 @@ export function NewChatDialog({ onClose }: { onClose: () => void }) {
       setError(BAD_IDENTIFIER);
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      const item = await client.conversations.openDirect(identifier);
-      onClose();
-      navigate({ name: 'chat', id: item.conversation.id });
-    } catch (err) {
-      setError(lookupErrorText(err, identifier));
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const item = await client.conversations.openDirect(identifier);
+        onClose();
+        navigate({ name: 'chat', id: item.conversation.id });
+      },
+      (err) => lookupErrorText(err, identifier),
+    );
   }
 
   return (
@@ -50,11 +48,7 @@ export function NewChatDialog({ onClose }: { onClose: () => void }) {
             onChange={(e) => setText(e.target.value)}
           />
         </div>
-        {error ? (
-          <p id={errorId} className="error-text" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError error={error} id={errorId} />
         <button type="submit" className="btn btn-primary" disabled={busy}>
           {busy ? 'Starting…' : 'Start chat'}
         </button>

@@ -1,9 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
 import { LIMITS, type Profile } from '@ottr/sdk/browser';
+import { FormError, useAction } from '../../components/Form.js';
 import { useOttr } from '../../app/ottr.js';
 import { navigate } from '../../app/router.js';
 import { Dialog } from '../../components/Dialog.js';
-import { errorText } from '../../components/Toasts.js';
 import { PeoplePicker } from './PeoplePicker.js';
 
 /** "New group": a name, people to add, optionally a channel; creates it and shows it. */
@@ -12,8 +12,7 @@ export function NewGroupDialog({ onClose }: { onClose: () => void }) {
   const [title, setTitle] = useState('');
   const [people, setPeople] = useState<Profile[]>([]);
   const [channel, setChannel] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const titleId = useId();
   const channelId = useId();
 
@@ -24,17 +23,12 @@ export function NewGroupDialog({ onClose }: { onClose: () => void }) {
       setError('Give the group a name.');
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const options = { title: name, members: people.map((p) => p.id) };
       const item = channel ? await client.conversations.createChannel(options) : await client.conversations.createGroup(options);
       onClose();
       navigate({ name: 'chat', id: item.conversation.id });
-    } catch (err) {
-      setError(errorText(err));
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -52,11 +46,7 @@ export function NewGroupDialog({ onClose }: { onClose: () => void }) {
             <span className="hint"> — only admins post; anyone with the link can join</span>
           </label>
         </div>
-        {error ? (
-          <p className="error-text" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError error={error} />
         <button type="submit" className="btn btn-primary" disabled={busy}>
           {busy ? 'Creating…' : 'Create group'}
         </button>

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
+import { FormError, useAction } from '../../components/Form.js';
 import { useOttr } from '../../app/ottr.js';
 import { Dialog } from '../../components/Dialog.js';
-import { errorText } from '../../components/Toasts.js';
 
 /** The word to type before the account goes. */
 const CONFIRM = 'DELETE';
@@ -11,8 +11,7 @@ export function DeleteAccount() {
   const { client } = useOttr();
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const inputId = useId();
 
   async function remove(e: FormEvent) {
@@ -21,13 +20,9 @@ export function DeleteAccount() {
       setError(`Type ${CONFIRM} to confirm.`);
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await client.profile.deleteAccount();
-    } catch (err) {
-      setError(errorText(err));
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -50,11 +45,7 @@ export function DeleteAccount() {
               <label htmlFor={inputId}>{`Type ${CONFIRM} to confirm`}</label>
               <input id={inputId} className="input" value={typed} autoComplete="off" onChange={(e) => setTyped(e.target.value)} />
             </div>
-            {error ? (
-              <p className="error-text" role="alert">
-                {error}
-              </p>
-            ) : null}
+            <FormError error={error} />
             <button type="submit" className="btn btn-primary btn-danger-fill" disabled={busy || typed.trim() !== CONFIRM}>
               Delete my account
             </button>

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { Device } from '@ottr/sdk/browser';
 import { useOttr } from '../../app/ottr.js';
-import { Dialog } from '../../components/Dialog.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { errorText } from '../../components/Toasts.js';
 import { dateTime } from '../list/time.js';
 
@@ -62,54 +62,19 @@ export function Devices() {
         </p>
       ) : null}
       {revoking ? (
-        <RevokeDialog
-          device={revoking}
+        <ConfirmDialog
+          title={`Sign out ${revoking.name}?`}
+          confirmLabel="Sign out device"
           onClose={() => setRevoking(null)}
-          onDone={() => {
+          onConfirm={async () => {
+            await client.devices.revoke(revoking.id);
             setRevoking(null);
             void load();
           }}
-        />
+        >
+          <p className="dialog-text">That device loses access at once and has to sign in again.</p>
+        </ConfirmDialog>
       ) : null}
     </section>
-  );
-}
-
-function RevokeDialog({ device, onClose, onDone }: { device: Device; onClose: () => void; onDone: () => void }) {
-  const { client } = useOttr();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  async function revoke() {
-    setBusy(true);
-    try {
-      await client.devices.revoke(device.id);
-      onDone();
-    } catch (err) {
-      setError(errorText(err));
-      setBusy(false);
-    }
-  }
-  return (
-    <Dialog
-      title={`Sign out ${device.name}?`}
-      onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void revoke()}>
-            Sign out device
-          </button>
-        </>
-      }
-    >
-      <p className="dialog-text">That device loses access at once and has to sign in again.</p>
-      {error ? (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </Dialog>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { LIMITS, type Account, type PresencePrivacy } from '@ottr/sdk/browser';
+import { FormError } from '../../components/Form.js';
 import { useOttr } from '../../app/ottr.js';
 import { navigate } from '../../app/router.js';
 import { setThemeChoice, themeChoice, type ThemeChoice } from '../../app/theme.js';
@@ -173,11 +174,7 @@ function PrivacyChoice({ account, onSaved }: { account: Account; onSaved: (a: Ac
           </span>
         </label>
       ))}
-      {error ? (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} />
     </fieldset>
   );
 }

@@ -1,28 +1,23 @@
 import { useState, type FormEvent } from 'react';
+import { FormError, useAction } from '../../components/Form.js';
 import { useOttr } from '../../app/ottr.js';
 import { Dialog } from '../../components/Dialog.js';
-import { errorText } from '../../components/Toasts.js';
 
 /** Asks a new account for the name other people will see. */
 export function WelcomeDialog({ onDone }: { onDone: () => void }) {
   const { client } = useOttr();
   const [name, setName] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   async function save(e: FormEvent) {
     e.preventDefault();
     if (!name.trim()) {
       setError('Enter a name.');
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await client.profile.update({ displayName: name.trim() });
       onDone();
-    } catch (err) {
-      setError(errorText(err));
-      setBusy(false);
-    }
+    });
   }
   return (
     <Dialog title="Welcome to ottr" onClose={onDone}>
@@ -32,11 +27,7 @@ export function WelcomeDialog({ onDone }: { onDone: () => void }) {
           <input id="welcome-name" className="input" value={name} maxLength={64} onChange={(e) => setName(e.target.value)} autoComplete="name" />
           <span className="hint">People you chat with see this name.</span>
         </div>
-        {error ? (
-          <p className="error-text" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError error={error} />
         <button type="submit" className="btn btn-primary" disabled={busy}>
           Save
         </button>

@@ -1,7 +1,7 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import type { CodeSent, Identifier } from '@ottr/sdk/browser';
 import { useOttr } from '../../app/ottr.js';
-import { errorText } from '../../components/Toasts.js';
+import { FormError, useAction } from '../../components/Form.js';
 import { deviceName } from './device-name.js';
 import './signin.css';
 
@@ -24,8 +24,7 @@ export function SignIn({ notice, onNewAccount }: { notice?: string; onNewAccount
   const [text, setText] = useState('');
   const [code, setCode] = useState('');
   const [sent, setSent] = useState<CodeSent | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const identifier = useRef<Identifier | null>(null);
   const errorId = useId();
 
@@ -36,19 +35,13 @@ export function SignIn({ notice, onNewAccount }: { notice?: string; onNewAccount
       setError('Enter a phone number with its country code (like +44 7700 900123) or an email address.');
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const answer = await client.auth.requestCode(id);
       identifier.current = id;
       setSent(answer);
       setCode('');
       setStep('code');
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function verify(e: FormEvent) {
@@ -59,16 +52,12 @@ export function SignIn({ notice, onNewAccount }: { notice?: string; onNewAccount
       setError('The code has 6 digits.');
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    const id = identifier.current;
+    await run(async () => {
       // On success the app switches to the chats (the SDK announces the new session).
-      const session = await client.auth.verify({ ...identifier.current, code: digits, deviceName: deviceName(navigator.userAgent), platform: 'web' });
+      const session = await client.auth.verify({ ...id, code: digits, deviceName: deviceName(navigator.userAgent), platform: 'web' });
       if (session.newAccount) onNewAccount();
-    } catch (err) {
-      setError(errorText(err));
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -102,11 +91,7 @@ export function SignIn({ notice, onNewAccount }: { notice?: string; onNewAccount
                 aria-describedby={error ? errorId : undefined}
               />
             </div>
-            {error ? (
-              <p id={errorId} className="error-text" role="alert">
-                {error}
-              </p>
-            ) : null}
+            <FormError error={error} id={errorId} />
             <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
               {busy ? 'Sending code…' : 'Continue'}
             </button>
@@ -137,11 +122,7 @@ export function SignIn({ notice, onNewAccount }: { notice?: string; onNewAccount
                 aria-describedby={error ? errorId : undefined}
               />
             </div>
-            {error ? (
-              <p id={errorId} className="error-text" role="alert">
-                {error}
-              </p>
-            ) : null}
+            <FormError error={error} id={errorId} />
             <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
               {busy ? 'Checking…' : 'Sign in'}
             </button>
