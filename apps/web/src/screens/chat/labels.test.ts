@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountId, ConversationId, SystemEvent } from '@ottr/sdk/browser';
-import { memberCountText, presenceText, statusLabel, systemText, typingText } from './labels.js';
+import { memberCountText, presenceText, statusLabel, systemText, timeText, typingText } from './labels.js';
 
 const NOW = new Date(2026, 10, 26, 15, 0).getTime();
 const A = 'acc_a' as AccountId;
@@ -50,5 +50,13 @@ describe('systemText', () => {
     expect(systemText({ ...base, type: 'member_left', accountId: 'acc_b' } as SystemEvent, name)).toBe('Bob left');
     expect(systemText({ ...base, type: 'title_changed', title: 'Trip' } as SystemEvent, name)).toBe('You changed the title to “Trip”');
     expect(systemText({ ...base, type: 'role_changed', accountId: 'acc_b', role: 'admin' } as SystemEvent, name)).toBe('Bob is now an admin');
+  });
+});
+
+describe('timeText', () => {
+  const at = Date.UTC(2026, 10, 26, 21, 5);
+  it('follows the locale’s clock, like the chats list', () => {
+    expect(timeText(at, 'en-GB').replace(/\s/g, ' ')).toMatch(/^\d\d:05$/);
+    expect(timeText(at, 'en-US').replace(/\s/g, ' ')).toMatch(/^\d\d:05 (AM|PM)$/);
   });
 });

@@ -27,9 +27,9 @@ export function typingText(kind: ConversationKind, names: readonly string[]): st
   return `${names[0]} and ${others} others are typing…`;
 }
 
-/** A message time, HH:MM. */
+/** A message time in the reader's locale (14:05, 2:05 PM), as the chats list shows times of today. */
 export function timeText(at: number, locale?: string): string {
-  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(at);
 }
 
 /** "online", "last seen today at 14:05", "last seen yesterday at …", "last seen <date>"; null when hidden or unknown. */
