@@ -4,7 +4,7 @@
  * signing an existing account in on a further browser context, and the "Chat options" menu.
  */
 import type { Locator, Page } from 'playwright-core';
-import { chatsHeading, codeFor, conversationLink, enterCode, openApp, requestCode, shown, until } from './app.js';
+import { chatsHeading, codeFor, conversationList, enterCode, openApp, requestCode, shown, until } from './app.js';
 import type { Person } from './harness.js';
 import type { ServerProcess } from './server-process.js';
 
@@ -68,14 +68,16 @@ export async function signInExisting(person: Person, server: ServerProcess, emai
   await shown(chatsHeading(person.page));
 }
 
-/** The list item (li) of the conversation titled `title`. */
-export function conversationItem(page: Page, title: string): Locator {
-  return page.getByRole('listitem').filter({ has: conversationLink(page, title) });
+/** The list item (li) of the conversation titled `title` (in the list named `list`). */
+export function conversationItem(page: Page, title: string, list = 'Conversations'): Locator {
+  return (list === 'Conversations' ? conversationList(page) : page.getByRole('list', { name: list }))
+    .getByRole('listitem')
+    .filter({ has: page.getByRole('link', { name: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }) });
 }
 
 /** Opens "Chat options" of the conversation titled `title` and picks `choice` (e.g. "Pin", "Mute always", "Archive"). */
-export async function chatOption(page: Page, title: string, choice: string): Promise<void> {
-  await conversationItem(page, title).getByRole('button', { name: 'Chat options' }).click();
+export async function chatOption(page: Page, title: string, choice: string, list = 'Conversations'): Promise<void> {
+  await conversationItem(page, title, list).getByRole('button', { name: 'Chat options' }).click();
   const menu = page.getByRole('menu');
   await shown(menu);
   await menu.getByRole('menuitem', { name: choice, exact: true }).click();
