@@ -36,7 +36,8 @@ export function App() {
     );
     const off = client.on('session', (e) => {
       if (e.type === 'signed-in') setPhase({ name: 'signed-in' });
-      else if (e.type === 'signed-out') setPhase({ name: 'signed-out' });
+      // Also emitted by the signOut() that follows an ended session: keep that one's notice.
+      else if (e.type === 'signed-out') setPhase((p) => (p.name === 'signed-out' ? p : { name: 'signed-out' }));
       else if (e.type === 'ended') {
         setPhase({ name: 'signed-out', notice: e.reason === 'revoked' ? 'This device was signed out from another device.' : 'Your session ended. Sign in again.' });
         // The session is gone on the server: forget the local data too.
