@@ -60,6 +60,8 @@ export function MessageLog({
   const pinned = useRef(startAt === null);
   const anchor = useRef<Anchor | null>(startAt ? { key: startAt, offset: PAD } : null);
   const touched = useRef(false);
+  /** Where the log last scrolled itself to keep the anchor: that scroll must not pick a new anchor. */
+  const ownScroll = useRef<number | null>(null);
   const latest = useRef({ onNearTop, onBottomChange });
   latest.current = { onNearTop, onBottomChange };
 
@@ -109,8 +111,13 @@ export function MessageLog({
     const { tops } = layout;
     // The first row that starts inside the viewport: rows above it may still change height
     // (measured late) without moving what the reader sees. Else the row across the top edge.
+    const bottom = top + (el.clientHeight || 0);
     let i = firstIndexBelow(tops, top - 0.5);
-    if (i >= rows.length || (tops[i] ?? Infinity) > top + (el.clientHeight || 0)) i = Math.max(0, firstIndexBelow(tops, top) - 1);
+    if (i >= rows.length || (tops[i] ?? Infinity) > bottom) i = Math.max(0, firstIndexBelow(tops, top) - 1);
+    // Not the "older messages" row or a date separator: when an older page lands they move up
+    // with it (they stay first, or above the day's first message), so keeping them in place
+    // would move what the reader looks at. The next row inside the viewport holds still.
+    while (i + 1 < rows.length && movesOnPrepend(rows[i]!) && tops[i + 1]! < bottom) i++;
     const row = rows[i];
     anchor.current = row ? { key: row.key, offset: tops[i]! - top } : null;
   }, [layout, rows, shift]);
@@ -131,9 +138,16 @@ export function MessageLog({
       const i = indexOf(anchor.current.key);
       if (i >= 0) target = layout.tops[i]! + shift - anchor.current.offset;
     }
-    if (target !== null && Math.abs(el.scrollTop - target) >= 1) el.scrollTop = target;
+    if (target !== null && Math.abs(el.scrollTop - target) >= 1) {
+      el.scrollTop = target;
+      ownScroll.current = el.scrollTop;
+    }
+    // Above the top (rows above the anchor measured shorter than estimated, the log at its very
+    // top): the anchor is where its row really shows now, else the next layout (an older page
+    // landing) would put it back where it was estimated to be and the view would jump.
+    if (target !== null && target < 0 && !pinned.current) recordAnchor();
     if (el.scrollTop !== view.top || el.clientHeight !== view.height) setView({ top: el.scrollTop, height: el.clientHeight });
-  }, [layout, view.top, view.height, indexOf, shift]);
+  }, [layout, view.top, view.height, indexOf, shift, recordAnchor]);
 
   useEffect(() => {
     const el = scroller.current;
@@ -178,7 +192,12 @@ export function MessageLog({
     const el = scroller.current;
     if (!el) return;
     pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < PIN_SLACK;
-    recordAnchor();
+    // A scroll the log made itself keeps the anchor it kept: re-picking "the first row inside the
+    // viewport" then could pick a row of a page just prepended (its height only estimated), and
+    // the view would move when that row is measured.
+    const own = ownScroll.current !== null && Math.abs(el.scrollTop - ownScroll.current) < 1;
+    ownScroll.current = null;
+    if (!own) recordAnchor();
     setView({ top: el.scrollTop, height: el.clientHeight });
   };
 
@@ -211,6 +230,11 @@ export function MessageLog({
       </div>
     </div>
   );
+}
+
+/** Rows whose position among the others changes when older rows are prepended. */
+function movesOnPrepend(row: Row): boolean {
+  return row.type === 'top' || row.type === 'date';
 }
 
 /** The index of the first top greater than `y` (tops ascending); tops.length when none. */
