@@ -46,6 +46,41 @@ describeWeb('web app: a long chat', (web) => {
     // when a page lands, the message at the top of the viewport stays where it was.
     const start = page.getByText('This is the start of the conversation');
     let pagesLanded = 0;
+
+    // First straight to the top (the scrollbar dragged up, Home), where the page is asked for at
+    // once. In the page, frame by frame: the top message in the last frame before the older page
+    // landed (the scroll height grows by far more than rows being measured change it), its place
+    // in the first frame after, and 20 frames later (the new rows measured).
+    const straightUp = await log.evaluate(async (el) => {
+      const frame = (): Promise<unknown> => new Promise((r) => requestAnimationFrame(r));
+      const articles = (): Element[] => [...el.querySelectorAll('[role="article"]')];
+      const numberOf = (a: Element): number => Number(/History line (\d{3})/.exec(a.textContent ?? '')?.[1] ?? NaN);
+      const yOf = (n: number): number | null => articles().find((a) => numberOf(a) === n)?.getBoundingClientRect().y ?? null;
+      el.scrollTop = 0;
+      await frame();
+      const height = el.scrollHeight;
+      let top: { n: number; y: number } | null = null;
+      for (let i = 0; i < 600 && el.scrollHeight < height + 1000; i++) {
+        const box = el.getBoundingClientRect();
+        const first = articles().find((a) => a.getBoundingClientRect().top >= box.top);
+        top = first ? { n: numberOf(first), y: first.getBoundingClientRect().y } : null;
+        await frame();
+      }
+      if (!top || el.scrollHeight < height + 1000) return null;
+      const after = yOf(top.n);
+      for (let i = 0; i < 20; i++) await frame();
+      return { ...top, after, settled: yOf(top.n) };
+    });
+    expect(straightUp, 'an older page landed after scrolling straight to the top').not.toBeNull();
+    pagesLanded++;
+    const moved = `how far "${text(straightUp!.n)}" moved when the older page landed (before → just after → settled: ${straightUp!.y} → ${straightUp!.after} → ${straightUp!.settled})`;
+    expect(straightUp!.after, moved).not.toBeNull();
+    expect(straightUp!.settled, moved).not.toBeNull();
+    // (Up to 6 px: the message joins the group of the older one above it, whose gap is smaller.)
+    expect(Math.abs(straightUp!.after! - straightUp!.y), moved).toBeLessThan(8);
+    expect(Math.abs(straightUp!.settled! - straightUp!.y), moved).toBeLessThan(8);
+
+    // Then up again and again, as a reader scrolls.
     for (let round = 0; round < 20 && !(await start.isVisible()); round++) {
       // Scroll up like a reader: first to just outside the distance that asks for older messages
       // (the rows near the top get drawn and measured), then into it; note the top message.
