@@ -12,7 +12,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const WEB = path.join(ROOT, 'apps/web');
@@ -40,6 +40,9 @@ export function webSourceHash() {
   const hash = createHash('sha256');
   const vite = createRequire(path.join(WEB, 'package.json'))('vite/package.json');
   hash.update(`vite ${vite.version}\0`);
+  // How it is built is an input too: a change to this script rebuilds.
+  hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  hash.update('\0');
   for (const dir of [WEB, ...SHARED_SOURCES.map((d) => path.join(ROOT, d))]) {
     for (const file of filesUnder(dir)) {
       hash.update(`${file.split(path.sep).join('/')}\0`);
@@ -82,7 +85,16 @@ export async function ensureWebBuilt({ log = console.log } = {}) {
     // Vite is resolved from apps/web (it is the web app's dependency), loaded only when needed.
     const vitePath = createRequire(path.join(WEB, 'package.json')).resolve('vite');
     const { build } = await import(pathToFileURL(vitePath).href);
-    await build({ root: WEB, configFile, logLevel: 'warn', build: { outDir: tmp, emptyOutDir: true } });
+    // Always the production build: run from vitest's globalSetup, NODE_ENV is 'test', and Vite
+    // would then bundle React's development build (slow, and not what `npm start` should serve).
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ root: WEB, configFile, mode: 'production', logLevel: 'warn', build: { outDir: tmp, emptyOutDir: true } });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
     await writeFile(path.join(tmp, STAMP), `${hash}\n`);
     // Two renames: dist/ is missing only between them, never half-written.
     if (existsSync(DIST)) await rename(DIST, old);
