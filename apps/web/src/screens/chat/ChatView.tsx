@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react'
 import type { AccountId, ConversationId, ConversationListItem, LocalMessage } from '@ottr/sdk/browser';
 import { useConversation, useMe, useMessages, useOttr } from '../../app/ottr.js';
 import { Icon } from '../../components/Icon.js';
+import { systemText } from '../../app/preview.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { errorText, useToast } from '../../components/Toasts.js';
 import { ChatHeader } from './ChatHeader.js';
@@ -12,7 +13,6 @@ import { MessageLog, type LogControl } from './MessageLog.js';
 import { MessageMenu } from './MessageMenu.js';
 import { menuActions, type MenuAction } from './menu-actions.js';
 import { excerpt } from './MessageContent.js';
-import { systemText } from './labels.js';
 import { buildRows, mergeTimeline, type Row } from './rows.js';
 import { useHistory } from './useHistory.js';
 import { useMarkRead } from './useMarkRead.js';
@@ -243,7 +243,7 @@ function ChatScreen({ item, me }: { item: ConversationListItem; me: AccountId })
           </div>
         );
       case 'system':
-        return <p className="log-system">{systemText(row.event, (a) => (a === me ? 'You' : profiles.name(a)))}</p>;
+        return <p className="log-system">{systemText(row.event, { me, kind, name: (a) => profiles.name(a) })}</p>;
       case 'message':
         return <MessageBubble message={row.message} firstOfGroup={row.firstOfGroup} lastOfGroup={row.lastOfGroup} highlighted={highlight === row.key} actions={actions} />;
     }

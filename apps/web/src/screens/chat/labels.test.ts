@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AccountId, ConversationId, SystemEvent } from '@ottr/sdk/browser';
-import { memberCountText, presenceText, statusLabel, systemText, timeText, typingText } from './labels.js';
+import type { AccountId } from '@ottr/sdk/browser';
+import { memberCountText, presenceText, statusLabel, timeText, typingText } from './labels.js';
 
 const NOW = new Date(2026, 10, 26, 15, 0).getTime();
 const A = 'acc_a' as AccountId;
@@ -37,19 +37,6 @@ describe('memberCountText', () => {
     expect(memberCountText('group', 3)).toBe('3 members');
     expect(memberCountText('group', 1)).toBe('1 member');
     expect(memberCountText('channel', 12)).toBe('12 subscribers');
-  });
-});
-
-describe('systemText', () => {
-  const names: Record<string, string> = { acc_a: 'You', acc_b: 'Bob' };
-  const name = (id: AccountId) => names[id] ?? 'Someone';
-  const base = { id: 'evt_1', conversationId: 'cnv_1' as ConversationId, seq: 1, at: NOW, sender: A };
-  it('describes joins, adds, leaves and title changes', () => {
-    expect(systemText({ ...base, type: 'member_added', accountId: 'acc_b', role: 'member' } as SystemEvent, name)).toBe('You added Bob');
-    expect(systemText({ ...base, type: 'member_joined', accountId: 'acc_b', role: 'member' } as SystemEvent, name)).toBe('Bob joined');
-    expect(systemText({ ...base, type: 'member_left', accountId: 'acc_b' } as SystemEvent, name)).toBe('Bob left');
-    expect(systemText({ ...base, type: 'title_changed', title: 'Trip' } as SystemEvent, name)).toBe('You changed the title to “Trip”');
-    expect(systemText({ ...base, type: 'role_changed', accountId: 'acc_b', role: 'admin' } as SystemEvent, name)).toBe('Bob is now an admin');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { AccountId, ConversationKind, MessageStatus, Presence, SystemEvent } from '@ottr/sdk/browser';
+import type { ConversationKind, MessageStatus, Presence } from '@ottr/sdk/browser';
 import { dayLabel } from './rows.js';
 
 /** The accessible name of an own message's status mark. */
@@ -49,25 +49,3 @@ export function memberCountText(kind: ConversationKind, count: number): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-/** The centred line for a system event; `name` gives a display name ("You" for yourself). */
-export function systemText(event: SystemEvent, name: (id: AccountId) => string): string {
-  const actor = event.sender ? name(event.sender) : 'Someone';
-  switch (event.type) {
-    case 'conversation_created':
-      return event.kind === 'direct' ? 'Chat started' : `${actor} created the ${event.kind}${event.title ? ` “${event.title}”` : ''}`;
-    case 'member_added':
-      return `${actor} added ${name(event.accountId)}`;
-    case 'member_joined':
-      return `${name(event.accountId)} joined`;
-    case 'member_left':
-      return `${name(event.accountId)} left`;
-    case 'member_removed':
-      return `${actor} removed ${name(event.accountId)}`;
-    case 'role_changed':
-      return event.role === 'member' ? `${name(event.accountId)} is no longer an admin` : `${name(event.accountId)} is now ${event.role === 'owner' ? 'the owner' : 'an admin'}`;
-    case 'title_changed':
-      return `${actor} changed the title to “${event.title}”`;
-    case 'description_changed':
-      return `${actor} changed the description`;
-  }
-}

@@ -5,7 +5,7 @@ import { navigate, routePath } from '../../app/router.js';
 import { Avatar } from '../../components/Avatar.js';
 import { Icon } from '../../components/Icon.js';
 import { isMuted } from './mute.js';
-import { previewText } from './preview.js';
+import { previewText } from '../../app/preview.js';
 import { listTime } from './time.js';
 
 export interface ItemMenuRequest {

@@ -143,7 +143,7 @@ function ProfileForm({ account, onSaved }: { account: Account; onSaved: (a: Acco
 const PRIVACY: { value: PresencePrivacy; label: string; hint: string }[] = [
   { value: 'everyone', label: 'Everyone', hint: 'Anyone you share a chat with' },
   { value: 'contacts', label: 'My contacts', hint: 'People you have a direct chat with' },
-  { value: 'nobody', label: 'Nobody', hint: 'You won’t see theirs either' },
+  { value: 'nobody', label: 'Nobody', hint: 'No one sees when you’re online or when you were last seen' },
 ];
 
 function PrivacyChoice({ account, onSaved }: { account: Account; onSaved: (a: Account) => void }) {
