@@ -14,7 +14,7 @@
 //                          server side imports the SDK side.
 //   cli-imports            apps/cli imports an @ottr/* package other than @ottr/sdk,
 //                          @ottr/protocol, @ottr/server-app.
-//   dependency-direction   protocol <- server <- store-*/bus-* <- apps/server and
+//   dependency-direction   protocol <- server <- store-*/bus-*/media-* <- apps/server and
 //                          protocol <- sdk <- web, cli: an import against that direction
 //                          (e.g. server -> store-*, store-* -> bus-*, anything -> apps).
 //                          Exception by rule: packages/server test files may import
@@ -52,7 +52,7 @@ const PROTOCOL_TEST_ALLOWED = new Set(['vitest']);
 function layerOfDir(dir) {
   if (dir === 'packages/protocol') return 'protocol';
   if (dir === 'packages/server') return 'server';
-  if (/^packages\/(store|bus)-[^/]+$/.test(dir)) return 'adapter';
+  if (/^packages\/(store|bus|media)-[^/]+$/.test(dir)) return 'adapter';
   if (dir === 'packages/sdk') return 'sdk';
   if (dir === 'apps/server') return 'server-app';
   if (dir === 'apps/web') return 'web';
@@ -64,7 +64,7 @@ function layerOfDir(dir) {
 function layerOfName(name) {
   if (name === '@ottr/protocol') return 'protocol';
   if (name === '@ottr/server') return 'server';
-  if (/^@ottr\/(store|bus)-/.test(name)) return 'adapter';
+  if (/^@ottr\/(store|bus|media)-/.test(name)) return 'adapter';
   if (name === '@ottr/sdk') return 'sdk';
   if (name === '@ottr/server-app') return 'server-app';
   if (name === '@ottr/web') return 'web';
