@@ -15,6 +15,7 @@ export type EventId = Brand<string, 'EventId'>;
 /** Id of a message event (a subset of EventId, prefixed `msg_`). */
 export type MessageId = EventId;
 export type MediaId = Brand<string, 'MediaId'>;
+export type StickerPackId = Brand<string, 'StickerPackId'>;
 
 export const ID_PREFIX = {
   account: 'acc',
@@ -23,6 +24,7 @@ export const ID_PREFIX = {
   message: 'msg',
   event: 'evt',
   media: 'med',
+  stickerPack: 'spk',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 
@@ -38,8 +40,9 @@ export const ConversationIdSchema = idSchema<ConversationId>('cnv', 'Conversatio
 export const EventIdSchema = idSchema<EventId>('(?:msg|evt)', 'Event id (msg_… for messages, evt_… otherwise)');
 export const MessageIdSchema = idSchema<MessageId>('msg', 'Message id (msg_…)');
 export const MediaIdSchema = idSchema<MediaId>('med', 'Media id (med_…)');
+export const StickerPackIdSchema = idSchema<StickerPackId>('spk', 'Sticker pack id (spk_…)');
 
-const ID_RE = new RegExp(`^(acc|dev|cnv|msg|evt|med)_${ULID}$`);
+const ID_RE = new RegExp(`^(acc|dev|cnv|msg|evt|med|spk)_${ULID}$`);
 
 /** True when `value` is a well-formed id of the given kind. */
 export function isId(kind: IdKind, value: string): boolean {

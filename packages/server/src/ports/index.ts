@@ -5,3 +5,4 @@ export type * from './rate-limiter.js';
 export type * from './clock.js';
 export type * from './jobs.js';
 export type * from './presence.js';
+export type * from './media-store.js';

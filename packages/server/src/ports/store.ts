@@ -7,11 +7,14 @@ import type {
   DeviceId,
   EditRecord,
   EventId,
+  MediaId,
+  MediaKind,
   MessageId,
   PresencePrivacy,
+  StickerPackId,
   Role,
 } from '@ottr/protocol';
-import type { JobQueue } from './jobs.js';
+import type { JobQueue, NewJob } from './jobs.js';
 
 /**
  * The storage port, grouped by aggregate. Every adapter (SQLite, PostgreSQL, …) passes the one
@@ -30,6 +33,8 @@ export interface Store {
   readonly conversations: ConversationStore;
   readonly events: EventStore;
   readonly sync: SyncStore;
+  /** Uploaded media (their metadata; the bytes are in the MediaStore port) and sticker packs. */
+  readonly media: MediaRecordStore;
   /** Durable background jobs, in the same database. */
   readonly jobs: JobQueue;
   /**
@@ -395,4 +400,128 @@ export interface SyncStore {
    * Cost: proportional to what changed for this account, not to its number of conversations.
    */
   page(accountId: AccountId, cursor: string | null, limit: number): Promise<{ entries: SyncEntryRecord[]; cursor: string; hasMore: boolean }>;
+}
+
+// ---- media and sticker packs ---------------------------------------------------------------
+
+export type MediaStatus = 'processing' | 'ready' | 'failed';
+
+/** A derived file of a media object (thumbnail, video poster) in the MediaStore. */
+export interface MediaVariant {
+  key: string;
+  mime: string;
+  size: number;
+  width: number;
+  height: number;
+}
+
+export interface MediaRecord {
+  id: MediaId;
+  ownerId: AccountId;
+  /** What it was uploaded as; decides the checks, the processing and the message kinds it may be sent as. */
+  kind: MediaKind;
+  status: MediaStatus;
+  /** Sniffed from the bytes, never the client's word. */
+  mime: string;
+  /** Bytes of the stored original. */
+  size: number;
+  /** SHA-256 (lower-case hex) of the stored original. */
+  sha256: string;
+  /** MediaStore key of the original. */
+  key: string;
+  /** The uploader's file name (sanitised), null when none was given. */
+  name: string | null;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  blurhash: string | null;
+  /** Voice notes: amplitude buckets 0..255. */
+  waveform: number[] | null;
+  thumbnail: MediaVariant | null;
+  poster: MediaVariant | null;
+  /** Why processing failed (status `failed`). */
+  error: string | null;
+  createdAt: number;
+  /**
+   * Set by the store when the last message that referenced the object was deleted (the
+   * object is then garbage right away, without waiting for the orphan age). Null otherwise.
+   */
+  releasedAt: number | null;
+}
+
+/** What processing may change on a record. */
+export type MediaPatch = Partial<
+  Pick<MediaRecord, 'status' | 'mime' | 'size' | 'sha256' | 'width' | 'height' | 'durationMs' | 'blurhash' | 'waveform' | 'thumbnail' | 'poster' | 'error'>
+>;
+
+export interface StickerRecord {
+  mediaId: MediaId;
+  /** The emoji the sticker stands for (for suggestions), null when none. */
+  emoji: string | null;
+  addedAt: number;
+}
+
+export interface StickerPackRecord {
+  id: StickerPackId;
+  ownerId: AccountId;
+  title: string;
+  createdAt: number;
+  /** In the order they were added. */
+  stickers: StickerRecord[];
+}
+
+/**
+ * Metadata of uploaded media, who may read it, and sticker packs.
+ *
+ * References: `events.append` of a message whose content has a `mediaId` records, in the same
+ * commit, that the media is referenced by that message (conversation, message id, seq); a
+ * `delete` of the message drops that reference in its commit and, when it was the object's
+ * last message reference, sets the record's `releasedAt`. A sticker in a pack is a reference
+ * too. Unreferenced objects are garbage for the cleanup job (`garbage`).
+ */
+export interface MediaRecordStore {
+  /**
+   * Adds a record and, in the same transaction, its processing job (transactional outbox:
+   * the job exists exactly when the record does). Throws `conflict` for an existing id.
+   */
+  create(record: MediaRecord, job: NewJob | null): Promise<void>;
+  get(id: MediaId): Promise<MediaRecord | null>;
+  /** Throws `not_found` for an unknown id. */
+  update(id: MediaId, patch: MediaPatch): Promise<MediaRecord>;
+  /** Sum of `size` over the account's records (every status): what counts against its quota. */
+  usage(ownerId: AccountId): Promise<number>;
+  /**
+   * Whether the account may read the object: it uploaded it; or it is an active member of a
+   * conversation with a (not deleted) message referencing it at a seq it may see
+   * (seq >= its joinedSeq); or the object is a sticker in any pack (packs are public).
+   */
+  canRead(id: MediaId, accountId: AccountId): Promise<boolean>;
+  /**
+   * Up to `limit` records, oldest first, that nothing references (no message reference, in no
+   * pack) and that are garbage: released (`releasedAt` set), or created before
+   * `orphanedBefore` (uploaded but never sent), or owned by a deleted account.
+   */
+  garbage(opts: { orphanedBefore: number; limit: number }): Promise<MediaRecord[]>;
+  /**
+   * Deletes the record if it is still unreferenced (checked in the same transaction, so a
+   * message sent meanwhile keeps it). True when deleted.
+   */
+  deleteIfUnreferenced(id: MediaId): Promise<boolean>;
+
+  /** Throws `conflict` for an existing id. */
+  createPack(pack: { id: StickerPackId; ownerId: AccountId; title: string; createdAt: number }): Promise<StickerPackRecord>;
+  getPack(id: StickerPackId): Promise<StickerPackRecord | null>;
+  /**
+   * Appends a sticker. Throws `not_found` (no such pack), `conflict` (already in the pack),
+   * `group_full` (the pack has `cap` stickers).
+   */
+  addSticker(packId: StickerPackId, sticker: StickerRecord, cap: number): Promise<StickerPackRecord>;
+  /** Removes a sticker; false when it was not in the pack. */
+  removeSticker(packId: StickerPackId, mediaId: MediaId): Promise<boolean>;
+  /** Packs the account created or installed, oldest first (created or installed). */
+  listPacks(accountId: AccountId): Promise<StickerPackRecord[]>;
+  /** Idempotent. Throws `not_found` for an unknown pack. */
+  installPack(accountId: AccountId, packId: StickerPackId, at: number): Promise<void>;
+  /** Idempotent. */
+  uninstallPack(accountId: AccountId, packId: StickerPackId): Promise<void>;
 }
