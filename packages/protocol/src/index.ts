@@ -9,3 +9,4 @@ export * from './frames.js';
 export * from './admin.js';
 export * from './routes.js';
 export * from './openapi.js';
+export * from './media.js';

@@ -1,5 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import { ROUTES, type RouteSpec } from './routes.js';
+import { BINARY_ROUTES, TUS_PATH, type BinaryRouteSpec } from './media.js';
 import { ERRORS, ERROR_CODES } from './errors.js';
 import { PROTOCOL_VERSION } from './frames.js';
 
@@ -23,7 +24,7 @@ function plain(schema: TSchema): unknown {
   return JSON.parse(JSON.stringify(schema)) as unknown;
 }
 
-function parameters(spec: RouteSpec): unknown[] {
+function parameters(spec: RouteSpec | BinaryRouteSpec): unknown[] {
   const out: unknown[] = [];
   for (const [where, schema] of [
     ['path', spec.params],
@@ -63,12 +64,29 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
     if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: plain(route.body) } } };
     (paths[route.path] ??= {})[route.method.toLowerCase()] = op;
   }
+  for (const [operationId, route] of Object.entries(BINARY_ROUTES) as [string, BinaryRouteSpec][]) {
+    const upload = route.method === 'POST';
+    (paths[route.path] ??= {})[route.method.toLowerCase()] = {
+      operationId,
+      summary: route.summary,
+      tags: [route.tag],
+      parameters: parameters(route),
+      security: route.auth === 'signed' ? [{ bearer: [] }, {}] : [{ bearer: [] }],
+      ...(upload && { requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } } }),
+      responses: {
+        [String(route.status)]: route.response
+          ? { description: 'Success', content: { 'application/json': { schema: plain(route.response) } } }
+          : { description: 'The file (206 with Content-Range for a Range request)', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
+        default: { $ref: '#/components/responses/Problem' },
+      },
+    };
+  }
   return {
     openapi: '3.1.0',
     info: {
       title: 'ottr',
       version: `${PROTOCOL_VERSION}`,
-      description: 'REST API of ottr. Realtime traffic uses the WebSocket at /v1/ws; see docs/protocol.md.',
+      description: `REST API of ottr. Realtime traffic uses the WebSocket at /v1/ws; resumable uploads use the tus protocol at ${TUS_PATH}; see docs/protocol.md.`,
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     paths,

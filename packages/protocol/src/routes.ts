@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { AccountIdSchema, ConversationIdSchema, DeviceIdSchema, MessageIdSchema } from './ids.js';
+import { AccountIdSchema, ConversationIdSchema, DeviceIdSchema, MediaIdSchema, MessageIdSchema, StickerPackIdSchema } from './ids.js';
+import { AddStickerSchema, CreateStickerPackSchema, MediaSchema, StickerPackSchema, StorageSchema } from './media.js';
 import { ContentSchema } from './content.js';
 import { EventSchema } from './events.js';
 import {
@@ -139,6 +140,9 @@ const P = {
   reaction: Type.Object({ messageId: MessageIdSchema, emoji: EmojiSchema }, Strict),
   device: Type.Object({ deviceId: DeviceIdSchema }, Strict),
   account: Type.Object({ accountId: AccountIdSchema }, Strict),
+  media: Type.Object({ mediaId: MediaIdSchema }, Strict),
+  pack: Type.Object({ packId: StickerPackIdSchema }, Strict),
+  sticker: Type.Object({ packId: StickerPackIdSchema, mediaId: MediaIdSchema }, Strict),
 };
 
 export const MembersResultSchema = Page(MemberSchema);
@@ -204,6 +208,15 @@ export const ROUTES = {
   adminCreateSession: { method: 'POST', path: '/v1/admin/accounts/{accountId}/sessions', tag: 'admin', auth: 'admin', summary: 'Sign a new device in to an account without a code (bots, automation, load tests); the same session as /v1/auth/verify', params: P.account, body: AdminCreateSessionSchema, status: 200, response: SessionSchema },
   adminDeleteAccount: { method: 'DELETE', path: '/v1/admin/accounts/{accountId}', tag: 'admin', auth: 'admin', summary: 'Delete an account exactly as its owner would (DELETE /v1/me)', params: P.account, status: 204, response: null },
   search: { method: 'GET', path: '/v1/search', tag: 'messages', auth: true, summary: 'Full-text search of messages in your conversations, newest first', query: Type.Object({ q: Type.String({ minLength: 1, maxLength: 256 }), conversationId: Type.Optional(ConversationIdSchema), cursor: Cursor, limit: Limit }, Strict), status: 200, response: Page(SearchHitSchema) },
+  getMedia: { method: 'GET', path: '/v1/media/{mediaId}', tag: 'media', auth: true, summary: 'A media object you uploaded or that was sent in one of your conversations, with signed URLs of its files', params: P.media, status: 200, response: MediaSchema },
+  getStorage: { method: 'GET', path: '/v1/me/storage', tag: 'media', auth: true, summary: 'Your storage use and quota, and the size limits of uploads', status: 200, response: StorageSchema },
+  listStickerPacks: { method: 'GET', path: '/v1/sticker-packs', tag: 'media', auth: true, summary: 'Sticker packs you created or added', status: 200, response: Type.Object({ items: Type.Array(StickerPackSchema) }, Strict) },
+  createStickerPack: { method: 'POST', path: '/v1/sticker-packs', tag: 'media', auth: true, summary: 'Create a sticker pack (anyone can see and send stickers of any pack)', body: CreateStickerPackSchema, status: 200, response: StickerPackSchema },
+  getStickerPack: { method: 'GET', path: '/v1/sticker-packs/{packId}', tag: 'media', auth: true, summary: 'A sticker pack with its stickers', params: P.pack, status: 200, response: StickerPackSchema },
+  addSticker: { method: 'POST', path: '/v1/sticker-packs/{packId}/stickers', tag: 'media', auth: true, summary: 'Add a sticker you uploaded (kind sticker) to your pack', params: P.pack, body: AddStickerSchema, status: 200, response: StickerPackSchema },
+  removeSticker: { method: 'DELETE', path: '/v1/sticker-packs/{packId}/stickers/{mediaId}', tag: 'media', auth: true, summary: 'Take a sticker out of your pack', params: P.sticker, status: 204, response: null },
+  installStickerPack: { method: 'PUT', path: '/v1/me/sticker-packs/{packId}', tag: 'media', auth: true, summary: "Add someone's sticker pack to your list", params: P.pack, status: 200, response: StickerPackSchema },
+  uninstallStickerPack: { method: 'DELETE', path: '/v1/me/sticker-packs/{packId}', tag: 'media', auth: true, summary: 'Remove a sticker pack from your list', params: P.pack, status: 204, response: null },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteId = keyof typeof ROUTES;
