@@ -46,24 +46,22 @@ export const MediaInfoSchema = Type.Object(
   { additionalProperties: false },
 );
 
-function mediaKind<K extends string>(kind: K, captioned: boolean) {
-  return Type.Object(
-    {
-      kind: Type.Literal(kind),
-      mediaId: MediaIdSchema,
-      ...(captioned ? { caption: Caption } : {}),
-      media: Type.Optional(MediaInfoSchema),
-    },
-    { additionalProperties: false },
-  );
+const mediaFields = { mediaId: MediaIdSchema, media: Type.Optional(MediaInfoSchema) };
+
+function mediaKind<K extends string>(kind: K) {
+  return Type.Object({ kind: Type.Literal(kind), ...mediaFields }, { additionalProperties: false });
 }
 
-export const ImageContentSchema = mediaKind('image', true);
-export const VideoContentSchema = mediaKind('video', true);
-export const AudioContentSchema = mediaKind('audio', true);
-export const VoiceContentSchema = mediaKind('voice', false);
-export const FileContentSchema = mediaKind('file', true);
-export const StickerContentSchema = mediaKind('sticker', false);
+function captionedMediaKind<K extends string>(kind: K) {
+  return Type.Object({ kind: Type.Literal(kind), ...mediaFields, caption: Caption }, { additionalProperties: false });
+}
+
+export const ImageContentSchema = captionedMediaKind('image');
+export const VideoContentSchema = captionedMediaKind('video');
+export const AudioContentSchema = captionedMediaKind('audio');
+export const VoiceContentSchema = mediaKind('voice');
+export const FileContentSchema = captionedMediaKind('file');
+export const StickerContentSchema = mediaKind('sticker');
 
 export const LocationContentSchema = Type.Object(
   {

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { trustedProxies } from './transport/client-address.js';
 
+const MiB = 1024 * 1024;
 const Rule = (limit: number, windowMs: number) =>
   Type.Object({ limit: Type.Integer({ minimum: 1, default: limit }), windowMs: Type.Integer({ minimum: 1, default: windowMs }) }, { default: {} });
 
@@ -81,6 +82,46 @@ export const ServerConfigSchema = Type.Object({
     {
       /** The built web app (Vite's dist/) served at /; empty (the default) serves none. */
       dir: Type.String({ default: '' }),
+    },
+    { default: {} },
+  ),
+  media: Type.Object(
+    {
+      /** Largest upload per kind, bytes. */
+      maxBytes: Type.Object(
+        {
+          image: Type.Integer({ minimum: 1, default: 16 * MiB }),
+          video: Type.Integer({ minimum: 1, default: 100 * MiB }),
+          audio: Type.Integer({ minimum: 1, default: 100 * MiB }),
+          voice: Type.Integer({ minimum: 1, default: 100 * MiB }),
+          file: Type.Integer({ minimum: 1, default: 100 * MiB }),
+          sticker: Type.Integer({ minimum: 1, default: 512 * 1024 }),
+        },
+        { default: {} },
+      ),
+      /** Bytes of media each account may keep (uploads count until they are deleted). */
+      quotaBytes: Type.Integer({ minimum: 0, default: 2 * 1024 * MiB }),
+      /** Largest body of the single-request upload (POST /v1/media); larger files use tus. */
+      simpleUploadMaxBytes: Type.Integer({ minimum: 1, default: 16 * MiB }),
+      /** Images with more pixels are refused before decoding (decompression bombs). */
+      maxPixels: Type.Integer({ minimum: 1, default: 50_000_000 }),
+      /** Strip EXIF (GPS, camera, …) from images by re-encoding them. */
+      stripMetadata: Type.Boolean({ default: true }),
+      /** How long signed media URLs work. */
+      urlTtlMs: Type.Integer({ minimum: 1000, default: 15 * 60_000 }),
+      /** How long an upload request waits for processing before answering `processing`. */
+      processWaitMs: Type.Integer({ minimum: 0, default: 10_000 }),
+      /** Uploads never sent in a message are deleted after this long. */
+      orphanTtlMs: Type.Integer({ minimum: 0, default: 24 * 3600_000 }),
+      /** Unfinished resumable uploads are dropped after this long without progress. */
+      uploadExpiryMs: Type.Integer({ minimum: 60_000, default: 24 * 3600_000 }),
+      /** How often one node looks for media to delete. */
+      cleanupPeriodMs: Type.Integer({ minimum: 1000, default: 10 * 60_000 }),
+      /** Where this node keeps uploads in progress; empty: a directory under the OS temp dir. */
+      stagingDir: Type.String({ default: '' }),
+      /** ffmpeg and ffprobe executables; empty: looked up on PATH (without them: no voice waveforms, video posters). */
+      ffmpeg: Type.String({ default: '' }),
+      ffprobe: Type.String({ default: '' }),
     },
     { default: {} },
   ),

@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
-import type { Bus, Clock, CodeSender, IdGenerator, PresenceDirectory, RateLimiter, Store } from './ports/index.js';
+import type { Bus, Clock, CodeSender, IdGenerator, MediaStore, PresenceDirectory, RateLimiter, Store } from './ports/index.js';
 
 /** Everything the server needs from outside, chosen by the composition root (apps/server). */
 export interface ServerDeps {
   store: Store;
+  /** Where the bytes of media live. Closed with the server. */
+  mediaStore: MediaStore;
   bus: Bus;
   codeSender: CodeSender;
   rateLimiter: RateLimiter;

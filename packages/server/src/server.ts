@@ -14,6 +14,7 @@ import { SyncService, syncFrames, syncRoutes } from './modules/sync/index.js';
 import { PresenceService, presenceFrames, presenceRoutes } from './modules/presence/index.js';
 import { JobRunner } from './modules/jobs/index.js';
 import { AdminAuth, AdminService, adminRoutes } from './modules/admin/index.js';
+import { MediaService, PROCESS_JOB, PURGE_JOB, UrlSigner, mediaFiles, mediaRoutes } from './modules/media/index.js';
 import { MemoryPresence } from './adapters/memory-presence.js';
 
 export interface ServerOptions extends ServerConfig {
@@ -39,6 +40,11 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
 
   const auth = new AuthService({ store, clock, ids, codeSender: deps.codeSender, rateLimiter, delivery, config, logger, secret: config.secret });
   const conversations = new ConversationsService({ store, ids, clock, delivery, config });
+  const signer = new UrlSigner(config.secret);
+  // The job runner is made below; processing starts as soon as an upload is in.
+  let kickJobs = (): void => undefined;
+  const media = new MediaService({ store, mediaStore: deps.mediaStore, ids, clock, config, logger, signer, kickJobs: () => kickJobs() });
+  const files = mediaFiles({ media, signer, clock, ids, uploadExpiryMs: config.media.uploadExpiryMs, simpleUploadMaxBytes: config.media.simpleUploadMaxBytes });
   const accounts = new AccountsService({
     store,
     clock,
@@ -46,9 +52,22 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
     rateLimiter,
     config,
     logger,
-    onAccountDeleted: (id) => conversations.leaveAll(id),
+    onAccountDeleted: async (id) => {
+      await conversations.leaveAll(id);
+      // What only this account still referenced goes now, not at the next cleanup period.
+      await media.collectGarbage();
+    },
   });
-  const messages = new MessagesService({ store, ids, clock, delivery, rateLimiter, config, onSent: (s) => metrics.sent(s) });
+  const messages = new MessagesService({
+    store,
+    ids,
+    clock,
+    delivery,
+    rateLimiter,
+    config,
+    onSent: (s) => metrics.sent(s),
+    describeMedia: (sender, content) => media.describe(sender, content),
+  });
   const receipts = new ReceiptsService({ store, delivery });
   const sync = new SyncService(store);
   const directory = deps.presence ?? new MemoryPresence();
@@ -72,6 +91,7 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
     ...syncRoutes(sync),
     ...presenceRoutes(presence),
     ...adminRoutes(admin),
+    ...mediaRoutes(media),
   };
   const frames: FrameHandlers = { ...messageFrames(messages, receipts), ...syncFrames(sync), ...presenceFrames(presence) };
   const authenticate = (token: string) => auth.authenticate(token);
@@ -84,6 +104,7 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
     config,
     logger,
     metrics,
+    rawRoutes: [files.routes],
     ...(config.publicUrl ? { openApiServerUrl: config.publicUrl } : {}),
     readiness: async () => {
       try {
@@ -120,6 +141,15 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
       };
     },
   });
+  jobs.handle(PROCESS_JOB, (job) => media.process(job));
+  jobs.handle(PURGE_JOB, (job) => media.purge(job));
+  jobs.every({
+    kind: 'media.cleanup',
+    periodMs: config.media.cleanupPeriodMs,
+    maxAttempts: 3,
+    run: async () => ({ ...(await media.collectGarbage()), expiredUploads: await files.sweep() }),
+  });
+  kickJobs = () => jobs.kick();
   jobs.start();
 
   let closing: Promise<void> | undefined;
@@ -140,6 +170,7 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
         await http.close();
         await rateLimiter.close?.();
         await store.close();
+        await deps.mediaStore.close();
         await bus.close();
         await deps.codeSender.close?.();
       })();

@@ -39,6 +39,7 @@ export class JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private kicked = false;
 
   constructor(private readonly o: JobRunnerOptions) {}
 
@@ -71,8 +72,24 @@ export class JobRunner {
     if (this.running !== undefined || this.stopped) return this.running ?? Promise.resolve();
     this.running = this.round()
       .catch((err: unknown) => this.o.logger.error({ err }, 'job queue poll failed'))
-      .finally(() => (this.running = undefined));
+      .finally(() => {
+        this.running = undefined;
+        if (this.kicked) {
+          this.kicked = false;
+          void this.poll();
+        }
+      });
     return this.running;
+  }
+
+  /**
+   * Looks for due jobs now instead of at the next poll: for work a request just enqueued
+   * (processing an upload). During a round, one more round follows it.
+   */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running !== undefined) this.kicked = true;
+    else void this.poll();
   }
 
   private async round(): Promise<void> {

@@ -22,17 +22,20 @@ export function prepareContent(content: Content): Content {
   if ('caption' in content && content.caption !== undefined && utf8Length(content.caption) > LIMITS.captionBytes) {
     throw new AppError('content_too_large', `caption exceeds ${LIMITS.captionBytes} bytes`);
   }
-  if (isMediaContent(content)) {
-    // Media objects arrive with the media issue (uploads); until then no mediaId can exist.
-    throw new AppError('media_not_found', `media ${content.mediaId} does not exist`);
-  }
   return content;
 }
 
-/** An edit keeps the kind; media messages may only change their caption. */
-export function checkEditable(before: Content, after: Content): void {
+/**
+ * An edit keeps the kind; media messages may only change their caption, and keep the server's
+ * description of their media. Returns the content to store.
+ */
+export function editedContent(before: Content, after: Content): Content {
   if (before.kind !== after.kind) throw new AppError('bad_request', `a ${before.kind} message cannot become ${after.kind}`);
-  if (isMediaContent(before) && isMediaContent(after) && before.mediaId !== after.mediaId) {
-    throw new AppError('bad_request', 'only the caption of a media message can be edited');
+  if (isMediaContent(before) && isMediaContent(after)) {
+    if (before.mediaId !== after.mediaId) throw new AppError('bad_request', 'only the caption of a media message can be edited');
+    const kept = { ...prepareContent(after) } as typeof after;
+    delete kept.media;
+    return before.media ? ({ ...kept, media: before.media } as Content) : kept;
   }
+  return prepareContent(after);
 }

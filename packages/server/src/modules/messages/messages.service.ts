@@ -17,7 +17,7 @@ import type { ServerConfig } from '../../config.js';
 import type { Delivery } from '../delivery/index.js';
 import { hasRole, requireMember, type MemberAccess } from '../conversations/index.js';
 import { enforceRateLimit } from '../auth/index.js';
-import { checkEditable, prepareContent } from './content.js';
+import { editedContent, prepareContent } from './content.js';
 
 export interface MessagesDeps {
   store: Store;
@@ -28,6 +28,8 @@ export interface MessagesDeps {
   config: ServerConfig;
   /** Called with the seconds from receipt to durable ack of each new message. */
   onSent?: (seconds: number) => void;
+  /** Checks a media reference of new content and fills in the server's description of the media. */
+  describeMedia: (sender: AccountId, content: Content) => Promise<Content>;
 }
 
 /** Who is acting: the account, its device, and (over WebSocket) the connection not to echo to. */
@@ -54,7 +56,9 @@ export class MessagesService {
     const access = await requireMember(this.store, conversationId, from.accountId);
     await this.requireMayPost(access, from.accountId);
     const { content, forwarded } =
-      body.forwardOf !== undefined ? await this.forwardedContent(from.accountId, body.forwardOf) : { content: prepareContent(body.content!), forwarded: undefined };
+      body.forwardOf !== undefined
+        ? await this.forwardedContent(from.accountId, body.forwardOf)
+        : { content: await this.deps.describeMedia(from.accountId, prepareContent(body.content!)), forwarded: undefined };
     const req: AppendRequest = {
       type: 'message',
       id: this.deps.ids.next('message') as EventId,
@@ -82,7 +86,7 @@ export class MessagesService {
     await this.throttle(from);
     const { message } = await this.ownMessage(from.accountId, messageId, false);
     if (message.content === null || message.deletedAt !== undefined) throw new AppError('message_deleted');
-    checkEditable(message.content, content);
+    const stored = editedContent(message.content, content);
     return this.appendAndFanOut(from, {
       type: 'edit',
       id: this.deps.ids.next('event') as EventId,
@@ -90,7 +94,7 @@ export class MessagesService {
       sender: from.accountId,
       at: this.deps.clock.now(),
       messageId,
-      content: prepareContent(content),
+      content: stored,
     });
   }
 

@@ -40,7 +40,25 @@ export interface HttpAppOptions {
    * and does not pay for a full check of every response.
    */
   checkResponses?: boolean;
+  /** Routes that are not JSON (file uploads and downloads, tus), registered by their modules. */
+  rawRoutes?: readonly RawRoutes[];
 }
+
+/** What a module's raw routes get from the transport: the same authentication, limits, errors and metrics. */
+export interface RawRouteTools {
+  /** The device behind the request's bearer token, after the per-account request limit; throws AppError. */
+  authenticate(req: FastifyRequest): Promise<AuthContext>;
+  /** Answers an error as RFC 9457 problem+json, like every other route. */
+  sendError(error: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply;
+  /** Names a route for the metrics and for 405 answers. */
+  label(method: string, path: string, name: string): void;
+}
+
+/**
+ * Registers routes that stream bytes. `scope` is an encapsulated Fastify context whose requests
+ * reach the handler with the body unread (`req.raw` is the stream), whatever their Content-Type.
+ */
+export type RawRoutes = (scope: FastifyInstance, tools: RawRouteTools) => void;
 
 type LooseHandler = (
   ctx: { auth: AuthContext | null; ip: string; admin?: boolean },
@@ -135,7 +153,7 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
     await opts.authenticateAdmin!(match ? match[1]! : null, req.ip);
   }
 
-  async function authenticate(req: FastifyRequest): Promise<void> {
+  async function authenticate(req: FastifyRequest): Promise<AuthContext> {
     const match = BEARER.exec(req.headers.authorization ?? '');
     if (!match) throw new AppError('unauthorized', 'Send the access token as Authorization: Bearer <token>');
     const auth = await opts.authenticate(match[1]!);
@@ -146,6 +164,7 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
       const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
       throw new AppError('rate_limited', `At most ${rule.limit} requests per ${rule.windowMs / 1000} s per account`, { retryAfter });
     }
+    return auth;
   }
 
   function label(method: string, path: string, name: string): void {
@@ -170,7 +189,7 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
       method: spec.method,
       url: toFastifyPath(spec.path),
       schema,
-      ...(admin ? { onRequest: authenticateAdmin } : spec.auth ? { onRequest: authenticate } : {}),
+      ...(admin ? { onRequest: authenticateAdmin } : spec.auth ? { onRequest: async (req: FastifyRequest) => void (await authenticate(req)) } : {}),
       handler: async (req, reply) => {
         const auth = auths.get(req) ?? null;
         if (spec.auth === true && auth === null) throw new Error(`${id}: no authentication context`);
@@ -184,6 +203,14 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
         if (mismatch) throw new ResponseMismatchError(`${id} answered a body that does not match its response schema: ${mismatch}`);
         return reply.send(out);
       },
+    });
+  }
+
+  for (const register of opts.rawRoutes ?? []) {
+    void app.register(async (scope) => {
+      // Bodies stay unread: the route streams req.raw itself.
+      scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
+      register(scope as unknown as FastifyInstance, { authenticate, sendError, label });
     });
   }
 
