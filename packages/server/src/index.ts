@@ -19,4 +19,5 @@ export { UlidGenerator, systemClock } from './adapters/system-clock.js';
 export { DevCodeSender, DEV_OUTBOX_FILE } from './adapters/dev-code-sender.js';
 export { SmtpCodeSender } from './adapters/smtp-code-sender.js';
 export { RoutingCodeSender } from './adapters/routing-code-sender.js';
+export { LocalMediaStore } from './adapters/local-media-store.js';
 export { createServer, type OttrServer, type ServerOptions } from './server.js';

@@ -5,3 +5,4 @@ export { jobQueueConformance, type JobQueueHandle } from './jobs-conformance.js'
 export { busConformance, eventually, type BusCluster } from './bus-conformance.js';
 export { presenceConformance, type PresenceCluster } from './presence-conformance.js';
 export { rateLimiterConformance, type RateLimiterCluster } from './rate-limiter-conformance.js';
+export { mediaStoreConformance } from './media-store-conformance.js';
