@@ -1,7 +1,10 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createSqliteStore } from '@ottr/store-sqlite';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LocalMediaStore } from '../../adapters/local-media-store.js';
 import { MemoryBus } from '../../adapters/memory-bus.js';
 import { MemoryRateLimiter } from '../../adapters/memory-rate-limiter.js';
 import { UlidGenerator } from '../../adapters/system-clock.js';
@@ -23,7 +26,8 @@ function node(store: Store, clock: { now(): number }, lines: Record<string, unkn
     }),
   );
   const config = { ...resolveServerConfig({ port: 0, jobs: { pollMs: 10 }, maintenance: { periodMs: PERIOD } }), secret: 'x'.repeat(32) };
-  const deps = { store: { ...store, close: async () => undefined }, bus: new MemoryBus(), codeSender: { send: async () => undefined }, rateLimiter: new MemoryRateLimiter(), clock, ids: new UlidGenerator(), logger };
+  const mediaStore = new LocalMediaStore({ dir: path.join(tmpdir(), `ottr-maintenance-${process.pid}`) });
+  const deps = { store: { ...store, close: async () => undefined }, mediaStore, bus: new MemoryBus(), codeSender: { send: async () => undefined }, rateLimiter: new MemoryRateLimiter(), clock, ids: new UlidGenerator(), logger };
   return createServer(deps, config);
 }
 
