@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import {
   DevCodeSender,
+  LocalMediaStore,
   MemoryBus,
   MemoryPresence,
   MemoryRateLimiter,
@@ -13,12 +14,14 @@ import {
   type Bus,
   type CodeChannel,
   type CodeSender,
+  type MediaStore,
   type PresenceDirectory,
   type RateLimiter,
   type ServerDeps,
   type Store,
 } from '@ottr/server';
 import { createNatsBus } from '@ottr/bus-nats';
+import { createS3MediaStore } from '@ottr/media-s3';
 import { createPostgresPresence, createPostgresRateLimiter, createPostgresStore } from '@ottr/store-postgres';
 import { createSqliteStore } from '@ottr/store-sqlite';
 import type { AppConfig } from './config.js';
@@ -76,6 +79,13 @@ export const RATE_LIMITERS: Record<string, Factory<RateLimiter>> = {
     createPostgresRateLimiter({ url: config.store.postgres.url, onError: (err) => logger.warn({ err }, 'rate limiter: sweeping old counters failed') }),
 };
 
+/** Where the bytes of media live: one node's disk, or a bucket every node reads. */
+export const MEDIA_STORES: Record<string, Factory<MediaStore>> = {
+  local: ({ config }) => new LocalMediaStore({ dir: config.mediaStore.local.dir }),
+  // Empty endpoint and keys mean AWS and the SDK's credential chain; the adapter leaves them out.
+  s3: ({ config }) => createS3MediaStore(config.mediaStore.s3),
+};
+
 export const CODE_SENDERS: Record<CodeChannel, Record<string, Factory<CodeSender>>> = {
   email: {
     dev: ({ config, logger }) => new DevCodeSender({ logger, dataDir: config.dataDir }),
@@ -112,12 +122,14 @@ export async function buildDeps(config: AppConfig, logger: Logger): Promise<{ de
   const bus = await next(() => pick(BUS_DRIVERS, config.bus.driver, 'bus driver')(ctx), (b) => b.close());
   const presence = await next(() => pick(PRESENCE_DRIVERS, config.presence.driver, 'presence driver')(ctx), (p) => p.close());
   const rateLimiter = await next(() => pick(RATE_LIMITERS, config.rateLimiter.driver, 'rate limiter')(ctx), (r) => r.close?.());
+  const mediaStore = await next(() => pick(MEDIA_STORES, config.mediaStore.driver, 'media store')(ctx), (m) => m.close());
   const email = await pick(CODE_SENDERS.email, config.codes.email, 'email sender')(ctx);
   // One dev outbox for both channels when both are `dev`.
   const sms = config.codes.sms === config.codes.email ? email : await pick(CODE_SENDERS.sms, config.codes.sms, 'SMS sender')(ctx);
   const codeSender = new RoutingCodeSender({ email, sms });
   const deps: ServerDeps = {
     store,
+    mediaStore,
     bus,
     codeSender,
     rateLimiter,
@@ -131,6 +143,7 @@ export async function buildDeps(config: AppConfig, logger: Logger): Promise<{ de
     async close() {
       await presence.close();
       await rateLimiter.close?.();
+      await mediaStore.close();
       await bus.close();
       await codeSender.close();
       await store.close();

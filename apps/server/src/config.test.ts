@@ -27,6 +27,11 @@ describe('resolveAppConfig', () => {
     expect(c.bus).toEqual({ driver: 'memory', nats: { url: 'nats://127.0.0.1:4222' } });
     expect(c.presence).toEqual({ driver: 'memory', ttlMs: 30_000 });
     expect(c.rateLimiter).toEqual({ driver: 'memory' });
+    expect(c.mediaStore).toEqual({
+      driver: 'local',
+      local: { dir: '/srv/ottr/data/media' },
+      s3: { bucket: '', region: 'us-east-1', endpoint: '', accessKeyId: '', secretAccessKey: '', forcePathStyle: false, prefix: '' },
+    });
     expect(c.codes).toEqual({ email: 'dev', sms: 'dev', smtp: { url: '', from: '' } });
     expect(c.limits.requestsPerAccount).toEqual({ limit: 600, windowMs: 10_000 });
     expect(c.nodeId).not.toBe('');
@@ -101,6 +106,7 @@ describe('resolveAppConfig', () => {
       "OTTR_PRESENCE (presence.driver): unknown presence driver 'redis'; known: memory, postgres",
       "OTTR_RATE_LIMITER (rateLimiter.driver): unknown rate limiter 'nats'; known: memory, postgres",
     ]);
+    expect(problemsOf(() => resolveAppConfig({ OTTR_MEDIA_DRIVER: 'gcs' }, {}, CWD))).toEqual(["OTTR_MEDIA_DRIVER (mediaStore.driver): unknown media store 'gcs'; known: local, s3"]);
   });
 
   it('scales out by name: the NATS bus with its URL; presence and rate limits follow the store unless named', () => {
@@ -110,6 +116,63 @@ describe('resolveAppConfig', () => {
     expect(c.rateLimiter).toEqual({ driver: 'postgres' });
     const own = resolveAppConfig({ OTTR_STORE: 'postgres', OTTR_PRESENCE: 'memory', OTTR_RATE_LIMITER: 'memory' }, {}, CWD);
     expect([own.presence.driver, own.rateLimiter.driver]).toEqual(['memory', 'memory']);
+  });
+
+  it('keeps local media under the data directory unless OTTR_MEDIA_DIR names another', () => {
+    expect(resolveAppConfig({ OTTR_DATA_DIR: '/var/lib/ottr' }, {}, CWD).mediaStore.local.dir).toBe('/var/lib/ottr/media');
+    expect(resolveAppConfig({ OTTR_MEDIA_DIR: 'blobs' }, {}, CWD).mediaStore.local.dir).toBe('/srv/ottr/blobs');
+    expect(resolveAppConfig({ OTTR_MEDIA_DIR: '/mnt/media' }, { dataDir: '/flag' }, CWD).mediaStore.local.dir).toBe('/mnt/media');
+  });
+
+  it('reads the S3 media store settings', () => {
+    const c = resolveAppConfig(
+      {
+        OTTR_MEDIA_DRIVER: 's3',
+        OTTR_S3_BUCKET: 'chat-media',
+        OTTR_S3_REGION: 'eu-central-1',
+        OTTR_S3_ENDPOINT: 'http://minio.internal:9000',
+        OTTR_S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+        OTTR_S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        OTTR_S3_FORCE_PATH_STYLE: 'true',
+        OTTR_S3_PREFIX: 'ottr/media',
+      },
+      {},
+      CWD,
+    );
+    expect(c.mediaStore.driver).toBe('s3');
+    expect(c.mediaStore.s3).toEqual({
+      bucket: 'chat-media',
+      region: 'eu-central-1',
+      endpoint: 'http://minio.internal:9000',
+      accessKeyId: 'AKIAEXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      forcePathStyle: true,
+      prefix: 'ottr/media',
+    });
+    // Keys may come from the AWS SDK's own chain (AWS_* variables, instance role): neither is required.
+    expect(resolveAppConfig({ OTTR_MEDIA_DRIVER: 's3', OTTR_S3_BUCKET: 'b' }, {}, CWD).mediaStore.s3).toMatchObject({ region: 'us-east-1', accessKeyId: '', secretAccessKey: '', forcePathStyle: false });
+  });
+
+  it('reads OTTR_S3_FORCE_PATH_STYLE as a boolean and reports anything else', () => {
+    for (const [raw, value] of [['1', true], ['yes', true], ['TRUE', true], ['false', false], ['0', false], ['off', false]] as const) {
+      expect(resolveAppConfig({ OTTR_S3_FORCE_PATH_STYLE: raw }, {}, CWD).mediaStore.s3.forcePathStyle, raw).toBe(value);
+    }
+    const problems = problemsOf(() => resolveAppConfig({ OTTR_S3_FORCE_PATH_STYLE: 'maybe' }, {}, CWD));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^OTTR_S3_FORCE_PATH_STYLE \(mediaStore\.s3\.forcePathStyle\): Expected boolean.*"maybe"/);
+  });
+
+  it('needs a bucket for the S3 media store, and both keys or neither, without echoing the secret', () => {
+    expect(problemsOf(() => resolveAppConfig({ OTTR_MEDIA_DRIVER: 's3' }, {}, CWD))).toEqual(['OTTR_S3_BUCKET (mediaStore.s3.bucket): required when OTTR_MEDIA_DRIVER=s3']);
+    expect(problemsOf(() => resolveAppConfig({ OTTR_MEDIA_DRIVER: 's3', OTTR_S3_BUCKET: 'b', OTTR_S3_ACCESS_KEY_ID: 'AKIAEXAMPLE' }, {}, CWD))).toEqual([
+      'OTTR_S3_SECRET_ACCESS_KEY (mediaStore.s3.secretAccessKey): set both S3 keys or neither',
+    ]);
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    const problems = problemsOf(() => resolveAppConfig({ OTTR_MEDIA_DRIVER: 's3', OTTR_S3_BUCKET: 'b', OTTR_S3_SECRET_ACCESS_KEY: secret }, {}, CWD));
+    expect(problems).toEqual(['OTTR_S3_ACCESS_KEY_ID (mediaStore.s3.accessKeyId): set both S3 keys or neither']);
+    const wrongType = problemsOf(() => resolveAppConfig({}, { mediaStore: { s3: { secretAccessKey: 12345 as unknown as string } } }, CWD));
+    expect(wrongType.join('\n')).toContain('mediaStore.s3.secretAccessKey');
+    expect(wrongType.join('\n')).not.toContain('12345');
   });
 
   it('does not accept inherited names as drivers', () => {

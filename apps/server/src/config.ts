@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { ServerConfigSchema, configProblems } from '@ottr/server';
-import { BUS_DRIVERS, CODE_SENDERS, PRESENCE_DRIVERS, RATE_LIMITERS, STORE_DRIVERS } from './adapters.js';
+import { BUS_DRIVERS, CODE_SENDERS, MEDIA_STORES, PRESENCE_DRIVERS, RATE_LIMITERS, STORE_DRIVERS } from './adapters.js';
 
 /** The repo's apps/web/dist, found from this file: `npm start` serves it from any working directory. */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -22,7 +22,7 @@ export const AppConfigSchema = Type.Object({
   web: Type.Object({ dir: Type.String({ minLength: 1, default: DEFAULT_WEB_DIR }) }, { default: {} }),
   /** Names this node in logs and metrics. Default: the host name. */
   nodeId: Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_.-]*$', default: '' }),
-  /** Everything this node writes by default: the SQLite file, the secret, the dev outbox. */
+  /** Everything this node writes by default: the SQLite file, the secret, the dev outbox, local media. */
   dataDir: Type.String({ minLength: 1, default: './data' }),
   /** Key for code HMACs. Default: generated once and kept in <dataDir>/secret (mode 0600). */
   secret: Type.String({ default: '' }),
@@ -60,6 +60,31 @@ export const AppConfigSchema = Type.Object({
     },
     { default: {} },
   ),
+  /**
+   * Where the bytes of media live (the server's `media` section holds its limits). local: files
+   * under one node's disk; s3: a bucket every node shares.
+   */
+  mediaStore: Type.Object(
+    {
+      driver: Type.String({ default: 'local' }),
+      local: Type.Object({ dir: Type.String({ default: '', description: 'Default: <dataDir>/media' }) }, { default: {} }),
+      s3: Type.Object(
+        {
+          bucket: Type.String({ default: '' }),
+          region: Type.String({ minLength: 1, default: 'us-east-1' }),
+          /** An S3-compatible server's URL; empty: AWS. */
+          endpoint: Type.String({ default: '' }),
+          /** Both empty: the AWS SDK's credential chain (AWS_* variables, profile, instance role). */
+          accessKeyId: Type.String({ default: '' }),
+          secretAccessKey: Type.String({ default: '' }),
+          forcePathStyle: Type.Boolean({ default: false }),
+          prefix: Type.String({ default: '' }),
+        },
+        { default: {} },
+      ),
+    },
+    { default: {} },
+  ),
   /** Rate-limit counters. Driver '' follows the store: postgres with OTTR_STORE=postgres (limits per cluster), else memory. */
   rateLimiter: Type.Object({ driver: Type.String({ default: '' }) }, { default: {} }),
   codes: Type.Object(
@@ -77,7 +102,7 @@ export type AppConfig = Static<typeof AppConfigSchema>;
 export type AppConfigInput = { [K in keyof AppConfig]?: AppConfig[K] extends object ? DeepPartial<AppConfig[K]> : AppConfig[K] };
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
-export type EnvKind = 'string' | 'integer';
+export type EnvKind = 'string' | 'integer' | 'boolean';
 
 export interface EnvVar {
   name: string;
@@ -95,7 +120,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'OTTR_PUBLIC_URL', path: 'publicUrl', kind: 'string', description: 'Public base URL (in /openapi.json). Default: derived from host and port.' },
   { name: 'OTTR_LOG_LEVEL', path: 'logLevel', kind: 'string', description: 'fatal, error, warn, info, debug, trace or silent. Default info.' },
   { name: 'OTTR_NODE_ID', path: 'nodeId', kind: 'string', description: 'Name of this node in logs. Default: the host name.' },
-  { name: 'OTTR_DATA_DIR', path: 'dataDir', kind: 'string', description: 'Directory for the database, the secret and the dev outbox. Default ./data.' },
+  { name: 'OTTR_DATA_DIR', path: 'dataDir', kind: 'string', description: 'Directory for the database, the secret, the dev outbox and local media. Default ./data.' },
   { name: 'OTTR_SECRET', path: 'secret', kind: 'string', description: 'Key for one-time code HMACs (at least 32 characters). Default: generated once into <dataDir>/secret.' },
   { name: 'OTTR_STORE', path: 'store.driver', kind: 'string', description: 'Storage driver: sqlite (one node) or postgres (any number of nodes on one database). Default sqlite.' },
   { name: 'OTTR_SQLITE_PATH', path: 'store.sqlite.path', kind: 'string', description: 'SQLite database file. Default <dataDir>/ottr.db.' },
@@ -104,6 +129,15 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'OTTR_POSTGRES_STATEMENT_TIMEOUT_MS', path: 'store.postgres.statementTimeoutMs', kind: 'integer', description: 'PostgreSQL statements running longer are cancelled (0: never). Default 30000.' },
   { name: 'OTTR_BUS', path: 'bus.driver', kind: 'string', description: 'Bus between nodes: memory (one node) or nats (any number of nodes). Default memory.' },
   { name: 'OTTR_NATS_URL', path: 'bus.nats.url', kind: 'string', description: 'NATS server(s) of OTTR_BUS=nats, comma-separated. Default nats://127.0.0.1:4222.' },
+  { name: 'OTTR_MEDIA_DRIVER', path: 'mediaStore.driver', kind: 'string', description: 'Where media files are stored: local (a directory of this node) or s3 (a bucket shared by every node). Default local.' },
+  { name: 'OTTR_MEDIA_DIR', path: 'mediaStore.local.dir', kind: 'string', description: 'Directory of the local media store. Default <dataDir>/media.' },
+  { name: 'OTTR_S3_BUCKET', path: 'mediaStore.s3.bucket', kind: 'string', description: 'Bucket of the s3 media store (required with OTTR_MEDIA_DRIVER=s3).' },
+  { name: 'OTTR_S3_REGION', path: 'mediaStore.s3.region', kind: 'string', description: 'Region of the bucket. Default us-east-1.' },
+  { name: 'OTTR_S3_ENDPOINT', path: 'mediaStore.s3.endpoint', kind: 'string', description: 'URL of an S3-compatible server (MinIO, Ceph, R2, …). Default: AWS S3 of the region.' },
+  { name: 'OTTR_S3_ACCESS_KEY_ID', path: 'mediaStore.s3.accessKeyId', kind: 'string', description: 'Access key of the s3 media store. Default: the AWS SDK credential chain (AWS_ACCESS_KEY_ID, profile, instance role).' },
+  { name: 'OTTR_S3_SECRET_ACCESS_KEY', path: 'mediaStore.s3.secretAccessKey', kind: 'string', description: 'Secret key that goes with OTTR_S3_ACCESS_KEY_ID (both or neither).' },
+  { name: 'OTTR_S3_FORCE_PATH_STYLE', path: 'mediaStore.s3.forcePathStyle', kind: 'boolean', description: 'true: <endpoint>/<bucket>/<key> URLs, as most self-hosted servers need. Default false (<bucket>.<endpoint>).' },
+  { name: 'OTTR_S3_PREFIX', path: 'mediaStore.s3.prefix', kind: 'string', description: 'Folder in the bucket the media go under, e.g. ottr/media. Default: the bucket root.' },
   { name: 'OTTR_PRESENCE', path: 'presence.driver', kind: 'string', description: 'Where online state is kept: memory (one node) or postgres (shared by nodes). Default: postgres with OTTR_STORE=postgres, else memory.' },
   { name: 'OTTR_PRESENCE_TTL_MS', path: 'presence.ttlMs', kind: 'integer', description: 'A node silent this long is taken for dead and its users go offline (postgres presence). Default 30000.' },
   { name: 'OTTR_RATE_LIMITER', path: 'rateLimiter.driver', kind: 'string', description: 'Where rate-limit counters are kept: memory (per node) or postgres (per cluster). Default: postgres with OTTR_STORE=postgres, else memory.' },
@@ -152,14 +186,23 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
   return out;
 }
 
-/** Config input from environment variables; integers are parsed strictly (`"12abc"` stays a string and is reported). */
+const BOOLEANS: Record<string, boolean> = { true: true, '1': true, yes: true, on: true, false: false, '0': false, no: false, off: false };
+
+/** A variable's value of its kind; what does not parse stays a string, which validation reports. */
+function parseEnv(kind: EnvKind, raw: string): unknown {
+  const s = raw.trim();
+  if (kind === 'integer') return /^-?[0-9]{1,16}$/.test(s) ? Number(s) : raw;
+  if (kind === 'boolean') return BOOLEANS[s.toLowerCase()] ?? raw;
+  return raw;
+}
+
+/** Config input from environment variables; integers and booleans are parsed strictly (`"12abc"` stays a string and is reported). */
 export function configFromEnv(env: Record<string, string | undefined>): AppConfigInput {
   const out: Record<string, unknown> = {};
   for (const v of ENV_VARS) {
     const raw = env[v.name];
     if (raw === undefined || raw === '') continue;
-    const value = v.kind === 'integer' && /^-?[0-9]{1,16}$/.test(raw.trim()) ? Number(raw.trim()) : raw;
-    setPath(out, v.path, value);
+    setPath(out, v.path, parseEnv(v.kind, raw));
   }
   return out;
 }
@@ -199,6 +242,7 @@ export function resolveAppConfig(env: Record<string, string | undefined>, overri
     bus?: { driver?: unknown };
     presence?: { driver?: unknown };
     rateLimiter?: { driver?: unknown };
+    mediaStore?: { driver?: unknown; s3?: { bucket?: unknown; accessKeyId?: unknown; secretAccessKey?: unknown } };
     codes?: { email?: unknown; sms?: unknown; smtp?: { url?: unknown; from?: unknown } };
   };
   known('store driver', str(v.store?.driver), STORE_DRIVERS, 'store.driver', problems);
@@ -206,11 +250,18 @@ export function resolveAppConfig(env: Record<string, string | undefined>, overri
   // '' is "follow the store", resolved below.
   known('presence driver', str(v.presence?.driver) || null, PRESENCE_DRIVERS, 'presence.driver', problems);
   known('rate limiter', str(v.rateLimiter?.driver) || null, RATE_LIMITERS, 'rateLimiter.driver', problems);
+  known('media store', str(v.mediaStore?.driver), MEDIA_STORES, 'mediaStore.driver', problems);
   known('email sender', str(v.codes?.email), CODE_SENDERS.email, 'codes.email', problems);
   known('SMS sender', str(v.codes?.sms), CODE_SENDERS.sms, 'codes.sms', problems);
   if (v.codes?.email === 'smtp') {
     if (!v.codes.smtp?.url) problems.push(`${label('/codes/smtp/url')}: required when OTTR_EMAIL_SENDER=smtp`);
     if (!v.codes.smtp?.from) problems.push(`${label('/codes/smtp/from')}: required when OTTR_EMAIL_SENDER=smtp`);
+  }
+  if (v.mediaStore?.driver === 's3') {
+    const s3 = v.mediaStore.s3;
+    if (!s3?.bucket) problems.push(`${label('/mediaStore/s3/bucket')}: required when OTTR_MEDIA_DRIVER=s3`);
+    // One key without the other would silently fall back to the SDK's credential chain.
+    if (!s3?.accessKeyId !== !s3?.secretAccessKey) problems.push(`${label(s3?.accessKeyId ? '/mediaStore/s3/secretAccessKey' : '/mediaStore/s3/accessKeyId')}: set both S3 keys or neither`);
   }
   if (typeof value.secret === 'string' && value.secret !== '' && value.secret.length < 32) problems.push(`${label('/secret')}: must be at least 32 characters`);
   if (typeof value.admin?.token === 'string') for (const [pointer, message] of configProblems(value)) problems.push(`${label(pointer)}: ${message}`);
@@ -220,6 +271,8 @@ export function resolveAppConfig(env: Record<string, string | undefined>, overri
   value.web.dir = value.web.dir === WEB_OFF ? '' : path.resolve(cwd, value.web.dir);
   const sqlite = value.store.sqlite.path;
   value.store.sqlite.path = sqlite === '' ? path.join(value.dataDir, 'ottr.db') : sqlite === ':memory:' ? sqlite : path.resolve(cwd, sqlite);
+  const media = value.mediaStore.local.dir;
+  value.mediaStore.local.dir = media === '' ? path.join(value.dataDir, 'media') : path.resolve(cwd, media);
   const follow = value.store.driver === 'postgres' ? 'postgres' : 'memory';
   if (value.presence.driver === '') value.presence.driver = follow;
   if (value.rateLimiter.driver === '') value.rateLimiter.driver = follow;
