@@ -1,4 +1,5 @@
 import type { ExportBatch } from '../ports/store.js';
+import { MEDIA_COLUMNS } from './media-rows.js';
 
 /**
  * The store-neutral shape of an export (Store.exportAll / importAll): every durable table in
@@ -54,6 +55,11 @@ export const DUMP_TABLES: readonly DumpTable[] = [
     columns: ['id', 'kind', 'payload', 'dedupe_key', 'status', 'due_at', 'attempts', 'max_attempts', 'backoff_ms', 'worker', 'last_error', 'created_at', 'finished_at'],
     orderBy: 'id',
   },
+  { name: 'media', columns: MEDIA_COLUMNS, orderBy: 'id' },
+  { name: 'media_refs', columns: ['media_id', 'message_id', 'conversation_id', 'seq'], orderBy: 'media_id, message_id' },
+  { name: 'sticker_packs', columns: ['id', 'owner_id', 'title', 'created_at'], orderBy: 'id' },
+  { name: 'stickers', columns: ['pack_id', 'media_id', 'emoji', 'added_at', 'position'], orderBy: 'pack_id, media_id' },
+  { name: 'sticker_installs', columns: ['account_id', 'pack_id', 'installed_at'], orderBy: 'account_id, pack_id' },
   /** The counters: the store-wide version. */
   { name: 'store', columns: ['version'], orderBy: '' },
 ];

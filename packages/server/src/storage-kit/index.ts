@@ -16,3 +16,5 @@ export { isConversationListCursor, isMembersCursor } from './list-cursors.js';
 export type { ConversationListCursor, MembersCursor, MembershipOps } from './list-cursors.js';
 export { checkedBatches, DUMP_BATCH, DUMP_TABLES, ImportError, NOT_EMPTY } from './dump.js';
 export type { DumpTable, DumpValue } from './dump.js';
+export { MEDIA_COLUMNS, mediaPatch, mediaValues, toMedia, toPacks } from './media-rows.js';
+export type { MediaRow, StickerPackRow, StickerRow } from './media-rows.js';

@@ -8,9 +8,11 @@ import { conversationTests } from './store/conversations.js';
 import { eventTests } from './store/events.js';
 import { Fixture, makeTest, type Suite } from './store/fixtures.js';
 import { listTests } from './store/lists.js';
+import { mediaTests } from './store/media.js';
 import { membershipTests } from './store/memberships.js';
 import { receiptTests } from './store/receipts.js';
 import { searchTests } from './store/search.js';
+import { stickerPackTests } from './store/sticker-packs.js';
 import { syncTests } from './store/sync.js';
 import { transferTests } from './store/transfer.js';
 
@@ -44,7 +46,7 @@ export function storeConformance(name: string, open: () => Promise<Store>, gaps:
       await current?.close();
       current = undefined;
     });
-    for (const part of [accountTests, accountAdminTests, authTests, conversationTests, membershipTests, listTests, receiptTests, eventTests, concurrencyTests, searchTests, syncTests, transferTests]) {
+    for (const part of [accountTests, accountAdminTests, authTests, conversationTests, membershipTests, listTests, receiptTests, eventTests, concurrencyTests, searchTests, syncTests, mediaTests, stickerPackTests, transferTests]) {
       part(suite);
     }
   });

@@ -1,8 +1,11 @@
-import { EventSchema, SyncEntrySchema, type AccountId, type Content, type ConversationEvent, type ConversationId, type DeviceId, type EventId, type IdKind, type MessageId } from '@ottr/protocol';
+import {
+  EventSchema, SyncEntrySchema, type AccountId, type Content, type ConversationEvent, type ConversationId, type DeviceId, type EventId, type IdKind, type MediaId,
+  type MessageId,
+} from '@ottr/protocol';
 import { Value } from '@sinclair/typebox/value';
 import { expect, it } from 'vitest';
 import { UlidGenerator } from '../../adapters/system-clock.js';
-import type { AppendResult, Store, SyncEntryRecord } from '../../ports/index.js';
+import type { AppendResult, MediaRecord, Store, SyncEntryRecord } from '../../ports/index.js';
 
 /** What every part of the suite gets: the store of the running test and `test` (gap-aware `it`). */
 export interface Suite {
@@ -63,6 +66,23 @@ export class Fixture {
       members, cap: opts.cap ?? null, newEventId: () => this.id('event'),
     });
     return r.conversation.id;
+  }
+
+  /** A media record as ingest makes it (a ready PNG unless `fields` say otherwise), not yet stored. */
+  mediaRecord(ownerId: AccountId, fields: Partial<MediaRecord> = {}): MediaRecord {
+    const id = this.id<MediaId>('media');
+    return {
+      id, ownerId, kind: 'image', status: 'ready', mime: 'image/png', size: 1000, sha256: 'ab'.repeat(32), key: `${id}/original`, name: null,
+      width: null, height: null, durationMs: null, blurhash: null, waveform: null, thumbnail: null, poster: null, error: null,
+      createdAt: this.now(), releasedAt: null, ...fields,
+    };
+  }
+
+  /** Stores a media record (without a job); returns its id. */
+  async media(ownerId: AccountId, fields: Partial<MediaRecord> = {}): Promise<MediaId> {
+    const record = this.mediaRecord(ownerId, fields);
+    await this.store().media.create(record, null);
+    return record.id;
   }
 
   actor(accountId: AccountId) {

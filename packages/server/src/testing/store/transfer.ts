@@ -1,4 +1,4 @@
-import type { AccountId, ConversationId } from '@ottr/protocol';
+import type { AccountId, ConversationId, MediaId, StickerPackId } from '@ottr/protocol';
 import { describe, expect } from 'vitest';
 import type { ExportBatch, Store } from '../../ports/index.js';
 import { type Suite } from './fixtures.js';
@@ -17,7 +17,10 @@ export function transferTests(s: Suite): void {
   const { f, test } = s;
 
   /** What an account sees, as the services read it. */
-  const view = async (store: Store, accounts: readonly AccountId[], conversations: readonly ConversationId[], cursor: string) => ({
+  const view = async (store: Store, accounts: readonly AccountId[], conversations: readonly ConversationId[], media: readonly MediaId[], cursor: string) => ({
+    media: await Promise.all(media.map(async (id) => ({ record: await store.media.get(id), readers: await Promise.all(accounts.map((a) => store.media.canRead(id, a))) }))),
+    packs: await Promise.all(accounts.map((a) => store.media.listPacks(a))),
+    garbage: await store.media.garbage({ orphanedBefore: Number.MAX_SAFE_INTEGER, limit: 10 }),
     lists: await Promise.all(accounts.map((a) => store.conversations.listForAccount(a, { archived: false, limit: 50 }))),
     history: await Promise.all(conversations.map((c) => store.events.page(c, { limit: 100, minSeq: 1 }))),
     sync: await Promise.all(accounts.map((a) => store.sync.page(a, cursor, 100))),
@@ -39,6 +42,16 @@ export function transferTests(s: Suite): void {
       await f.react(group, b!, g2.event.id, '👍');
       await s.store.conversations.moveReceipt(direct, b!, 'read', m1.event.seq, [a!]);
       await s.store.conversations.updateMembership(group, c!, { pinned: true, archived: false });
+      const photo = await f.media(a!);
+      await f.send(group, a!, { kind: 'image', mediaId: photo, caption: 'zebra' });
+      const gone = await f.media(b!);
+      await f.remove(direct, b!, (await f.send(direct, b!, { kind: 'file', mediaId: gone, caption: 'oops' })).event.id);
+      const sticker = await f.media(c!, { kind: 'sticker', mime: 'image/webp' });
+      const pack = f.id<StickerPackId>('stickerPack');
+      await s.store.media.createPack({ id: pack, ownerId: c!, title: 'Zebras', createdAt: f.now() });
+      await s.store.media.addSticker(pack, { mediaId: sticker, emoji: '🦓', addedAt: f.now() }, 10);
+      await s.store.media.installPack(b!, pack, f.now());
+      const media = [photo, gone, sticker];
       const { cursor } = await f.syncAll(b!, null);
       await f.send(group, c!, 'after the cursor');
 
@@ -47,9 +60,9 @@ export function transferTests(s: Suite): void {
       const copy = await s.open();
       try {
         const counts = await copy.importAll(replay(exported));
-        expect(counts).toMatchObject({ accounts: 3, conversations: 2, store: 1 });
+        expect(counts).toMatchObject({ accounts: 3, conversations: 2, media: 3, media_refs: 1, sticker_packs: 1, stickers: 1, sticker_installs: 1, store: 1 });
         const ids = [a!, b!, c!];
-        expect(await view(copy, ids, [direct, group], cursor)).toEqual(await view(s.store, ids, [direct, group], cursor));
+        expect(await view(copy, ids, [direct, group], media, cursor)).toEqual(await view(s.store, ids, [direct, group], media, cursor));
         expect(await copy.events.edits(m2.event.id)).toEqual(await s.store.events.edits(m2.event.id));
         // The same export again (events in the same order, the same versions).
         expect(await collect(copy)).toEqual(exported);
