@@ -7,6 +7,7 @@ import { Db } from './db.js';
 import { exportAll, importAll } from './dump.js';
 import { createEventStore } from './events.js';
 import { createJobQueue } from './jobs.js';
+import { createMediaStore } from './media.js';
 import { openDatabase } from './open.js';
 import { lockDatabase } from './owner-lock.js';
 import { createSyncStore } from './sync.js';
@@ -50,6 +51,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     conversations: createConversationStore(db, writer),
     events: createEventStore(db, writer),
     sync: createSyncStore(db),
+    media: createMediaStore(db),
     jobs: createJobQueue(db),
     stats: () => writer.stats(),
     exportAll: () => exportAll(db),

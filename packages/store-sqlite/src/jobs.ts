@@ -1,9 +1,25 @@
-import { JOB_DEFAULTS, retryDelay, type JobQueue, type JobRecord } from '@ottr/server';
+import { JOB_DEFAULTS, retryDelay, type JobQueue, type JobRecord, type NewJob } from '@ottr/server';
 import { toJob, type JobRow } from '@ottr/server/storage-kit';
 import { json, type Db } from './db.js';
 
 /** Errors are kept for inspection, not as logs: the first few KiB. */
 const ERROR_KEPT = 4000;
+
+/**
+ * JobQueue.enqueue; inside another write transaction (a transactional outbox, e.g. media.create)
+ * it is part of that transaction.
+ */
+export function enqueueJob(db: Db, j: NewJob): { job: JobRecord; created: boolean } {
+  return db.write(() => {
+    const existing = j.dedupeKey === undefined ? undefined : db.get<JobRow>('SELECT * FROM jobs WHERE dedupe_key = ?', j.dedupeKey);
+    if (existing !== undefined) return { job: toJob(existing), created: false };
+    db.run(
+      `INSERT INTO jobs (id, kind, payload, dedupe_key, status, due_at, max_attempts, backoff_ms, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+      j.id, j.kind, json(j.payload ?? null), j.dedupeKey ?? null, j.runAt, j.maxAttempts ?? JOB_DEFAULTS.maxAttempts, j.backoffMs ?? JOB_DEFAULTS.backoffMs, j.now,
+    );
+    return { job: toJob(db.get<JobRow>('SELECT * FROM jobs WHERE id = ?', j.id)!), created: true };
+  });
+}
 
 /**
  * The job queue on SQLite. Each call is one synchronous write transaction on the store's one
@@ -17,17 +33,7 @@ export function createJobQueue(db: Db): JobQueue {
   };
 
   return {
-    async enqueue(j) {
-      return db.write(() => {
-        const existing = j.dedupeKey === undefined ? undefined : db.get<JobRow>('SELECT * FROM jobs WHERE dedupe_key = ?', j.dedupeKey);
-        if (existing !== undefined) return { job: toJob(existing), created: false };
-        db.run(
-          `INSERT INTO jobs (id, kind, payload, dedupe_key, status, due_at, max_attempts, backoff_ms, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
-          j.id, j.kind, json(j.payload ?? null), j.dedupeKey ?? null, j.runAt, j.maxAttempts ?? JOB_DEFAULTS.maxAttempts, j.backoffMs ?? JOB_DEFAULTS.backoffMs, j.now,
-        );
-        return { job: load(j.id)!, created: true };
-      });
-    },
+    enqueue: async (j) => enqueueJob(db, j),
 
     async claim({ kinds, limit, leaseMs, worker, now }) {
       if (limit < 1 || kinds.length === 0) return [];

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DeviceId, MediaId, MessageId } from '@ottr/protocol';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteStore, DatabaseInUseError } from './index.js';
@@ -59,6 +60,32 @@ describe('sqlite store', () => {
     const reopened = new Database(file);
     expect(reopened.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(MIGRATIONS.map((m) => m.version));
     reopened.close();
+  });
+
+  it('upgrades a database made before media (migration 4): messages sent before keep working, media get references', async () => {
+    const file = path.join(dir, 'v.db');
+    const first = createSqliteStore({ path: file });
+    const { a, b, id } = await seedDirect(first);
+    const before = await send(first, id, a, 'before media');
+    await first.close();
+    const old = new Database(file);
+    old.exec('DROP TABLE sticker_installs; DROP TABLE stickers; DROP TABLE sticker_packs; DROP TABLE media_refs; DROP TABLE media; DELETE FROM schema_migrations WHERE version = 4');
+    old.close();
+
+    const store = createSqliteStore({ path: file });
+    const mediaId = 'med_01J000000000000000000000EE' as MediaId;
+    await store.media.create({
+      id: mediaId, ownerId: a, kind: 'image', status: 'ready', mime: 'image/png', size: 10, sha256: '0'.repeat(64), key: `${mediaId}/original`, name: null,
+      width: 1, height: 1, durationMs: null, blurhash: null, waveform: null, thumbnail: null, poster: null, error: null, createdAt: 3, releasedAt: null,
+    }, null);
+    const sent = await store.events.append({
+      type: 'message', id: 'msg_01J000000000000000000000FF' as MessageId, conversationId: id, sender: a, at: 4, deviceId: 'dev_seed' as DeviceId,
+      clientMsgId: 'media-1', content: { kind: 'image', mediaId, caption: 'after the upgrade' },
+    });
+    expect(await store.media.canRead(mediaId, b)).toBe(true);
+    expect(await store.media.deleteIfUnreferenced(mediaId)).toBe(false);
+    expect((await store.events.get(before.event.id))?.seq).toBe(sent.event.seq - 1);
+    await store.close();
   });
 
   it('keeps data across close and reopen; seq and sync continue where they were', async () => {

@@ -2,12 +2,14 @@ import type Database from 'better-sqlite3';
 import { sql as init } from './0001_init.js';
 import { sql as accountAdmin } from './0002_account_admin.js';
 import { sql as jobs } from './0003_jobs.js';
+import { sql as media } from './0004_media.js';
 
 /** Schema changes in order. Append only: a released migration is never edited. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: 'init', sql: init },
   { version: 2, name: 'account_admin', sql: accountAdmin },
   { version: 3, name: 'jobs', sql: jobs },
+  { version: 4, name: 'media', sql: media },
 ];
 
 /**
