@@ -10,8 +10,10 @@ import {
 import { AuthApi, BlocksApi, DevicesApi, ProfileApi } from './api/account.js';
 import { createAdminApi, type AdminApi } from './api/admin.js';
 import { ConversationsApi } from './api/conversations.js';
+import { MediaApi } from './api/media.js';
 import { MessagesApi } from './api/messages.js';
 import { PresenceApi } from './api/presence.js';
+import { StickersApi } from './api/stickers.js';
 import { TypingApi } from './api/typing.js';
 import { Connection, type ConnectionOptions, type ConnectionState, type StateChange } from './connection.js';
 import { Emitter, type Listener } from './emitter.js';
@@ -74,7 +76,10 @@ export interface ClientCore {
   readonly sessions: SessionManager;
   readonly sync: SyncRunner;
   readonly platform: Platform;
+  readonly store: SdkStore;
   readonly options: ClientOptions;
+  /** The server's base URL without a trailing slash. */
+  readonly baseUrl: string;
   readonly loaded: Promise<void>;
   /** Your account id; throws `not_signed_in` without a session. */
   readonly me: () => AccountId;
@@ -92,6 +97,11 @@ export interface ClientCore {
 /** Creates a client. Nothing connects until `connect()`. */
 export function createClient(options: ClientOptions): OttrClient {
   return new OttrClient(options);
+}
+
+/** What an entry point adds to the core client: a media API that knows its platform's files. */
+export interface ClientExtensions {
+  media?: new (core: ClientCore) => MediaApi;
 }
 
 /**
@@ -118,13 +128,17 @@ export class OttrClient {
   readonly messages: MessagesApi;
   /** The admin REST routes (with `adminToken`), one method per operation. */
   readonly admin: AdminApi;
+  /** Uploads (resumable, with progress), media objects with signed URLs, downloads, storage use. */
+  readonly media: MediaApi;
+  /** Sticker packs: yours, installed ones, their stickers. */
+  readonly stickers: StickersApi;
 
   private readonly emitter: Emitter<ClientEvents>;
   private readonly core: ClientCore;
   private readonly pointers: Pointers;
   private firstSync = false;
 
-  constructor(options: ClientOptions) {
+  constructor(options: ClientOptions, extensions: ClientExtensions = {}) {
     const platform = options.platform;
     const store = options.store ?? new MemoryStore();
     const baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -204,7 +218,9 @@ export class OttrClient {
       sessions,
       sync,
       platform,
+      store,
       options,
+      baseUrl,
       loaded,
       me,
       live: () => conn.state === 'live',
@@ -226,6 +242,8 @@ export class OttrClient {
     this.conversations = new ConversationsApi(core);
     this.messages = new MessagesApi(core);
     this.admin = createAdminApi(rest, () => options.adminToken);
+    this.media = new (extensions.media ?? MediaApi)(core);
+    this.stickers = new StickersApi(core);
   }
 
   /** The connection state. */

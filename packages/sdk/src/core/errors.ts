@@ -6,7 +6,8 @@ import { ERRORS, type ErrorCode, type ErrorFrame } from '@ottr/protocol';
  * - `timeout`: no answer in time (retryable);
  * - `disconnected`: the WebSocket closed before the answer came, or is not live (retryable);
  * - `not_signed_in`: the client has no session;
- * - `stopped`: the client was stopped (disconnect or sign-out) while waiting.
+ * - `stopped`: the client was stopped (disconnect or sign-out) while waiting;
+ * - `aborted`: the caller's AbortSignal fired (an upload or download was cancelled).
  */
 export const CLIENT_ERRORS = {
   network: { retryable: true, title: 'The server could not be reached' },
@@ -14,6 +15,7 @@ export const CLIENT_ERRORS = {
   disconnected: { retryable: true, title: 'The connection is not live' },
   not_signed_in: { retryable: false, title: 'Sign in first' },
   stopped: { retryable: false, title: 'The client was stopped' },
+  aborted: { retryable: false, title: 'Cancelled' },
 } as const;
 
 /** A client-side error code (status 0). */

@@ -3,7 +3,7 @@
  * `createClient({ baseUrl, platform, store, session })`; `@ottr/sdk/node` and `@ottr/sdk/browser`
  * provide the platform and a persistent store (and a `createClient` that fills them in).
  */
-export { createClient, OttrClient, type ClientOptions, type SessionInput } from './client.js';
+export { createClient, OttrClient, type ClientExtensions, type ClientOptions, type SessionInput } from './client.js';
 export type { ConnectionOptions, ConnectionState, StateChange } from './connection.js';
 export { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 export { OttrError, isOttrError, endsSession, CLIENT_ERRORS, type ClientErrorCode, type OttrErrorCode } from './errors.js';
@@ -20,7 +20,7 @@ export type {
 } from './events.js';
 export type { Listener } from './emitter.js';
 export { compareItems, type ConversationRecord, type LocalMessage, type MessageStatus } from './model.js';
-export type { FetchLike, FetchResponseLike, Platform, TimerHandle, WebSocketFactory, WebSocketLike } from './platform.js';
+export type { AbortSignalLike, ByteStreamLike, FetchLike, FetchResponseLike, Platform, TimerHandle, WebSocketFactory, WebSocketLike } from './platform.js';
 export type { AdminRouteId, OptionalInputRouteId, RequestInput, RequestInputs, RequestOptions, RequestOutputs } from './rest.js';
 export type { SavedSession, SessionEvent } from './session.js';
 export { KEYS, MemoryStore, clearClientData, type SdkStore } from './store.js';
@@ -30,6 +30,9 @@ export type { AuthApi, BlocksApi, CodeSent, DevicesApi, ProfileApi } from './api
 export type { AdminApi, AdminCallOptions } from './api/admin.js';
 export { MUTE_FOREVER, type ConversationsApi, type NewGroup } from './api/conversations.js';
 export type { HistoryPage, MessagesApi, SearchHit, SendOptions } from './api/messages.js';
+export type { DownloadOptions, MediaApi, UploadOptions } from './api/media.js';
+export type { StickersApi } from './api/stickers.js';
+export type { BlobLike, OpenedSource, UploadSource } from './upload-source.js';
 export type { PresenceApi } from './api/presence.js';
 export type { TypingApi } from './api/typing.js';
 
@@ -38,6 +41,8 @@ export {
   CLOSE,
   ERRORS,
   LIMITS,
+  MEDIA_KINDS,
+  MEDIA_VARIANTS,
   PROTOCOL_VERSION,
   closeAdvice,
   type Account,
@@ -61,6 +66,10 @@ export {
   type Membership,
   type MembershipPatch,
   type MessageEvent,
+  type Media,
+  type MediaId,
+  type MediaKind,
+  type MediaVariantName,
   type MessageId,
   type Presence,
   type PresencePrivacy,
@@ -73,6 +82,9 @@ export {
   type Role,
   type RouteId,
   type Session,
+  type StickerPack,
+  type StickerPackId,
+  type Storage,
   type SyncEntry,
   type SyncPage,
   type SystemEvent,

@@ -34,6 +34,23 @@ export interface FetchResponseLike {
   readonly headers: { get(name: string): string | null };
   /** The body as text. */
   text(): Promise<string>;
+  /** The body as a stream of bytes (media downloads); the global fetch's Response has it. */
+  readonly body?: ByteStreamLike | null;
+}
+
+/** The part of a ReadableStream of bytes the SDK reads. */
+export interface ByteStreamLike {
+  getReader(): {
+    read(): Promise<{ done: boolean; value?: Uint8Array }>;
+    cancel(reason?: unknown): Promise<void>;
+  };
+}
+
+/** The part of an AbortSignal the SDK listens to (the global AbortSignal fits it). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
 }
 
 /** The part of `fetch` the SDK uses: the global `fetch` of Node 18+ and browsers fits it. */

@@ -109,13 +109,18 @@ export class SessionManager {
     this.offsetMs = serverTime - this.deps.platform.now();
   }
 
+  /** The server's clock as far as this client knows it (expiry times are on that clock). */
+  serverNow(): number {
+    return this.deps.platform.now() + this.offsetMs;
+  }
+
   /** A usable access token: waits for a refresh in flight, refreshes one known to be expired. */
   async accessToken(): Promise<string> {
     if (this.refreshing) await this.refreshing;
     const s = this.session;
     if (!s) throw new OttrError('not_signed_in');
     if (this.ended) throw this.ended;
-    if (s.accessTokenExpiresAt !== undefined && this.deps.platform.now() + this.offsetMs >= s.accessTokenExpiresAt - EARLY_MS) {
+    if (s.accessTokenExpiresAt !== undefined && this.serverNow() >= s.accessTokenExpiresAt - EARLY_MS) {
       await this.refresh(s.accessToken);
       return this.session?.accessToken ?? Promise.reject(new OttrError('not_signed_in'));
     }

@@ -24,6 +24,8 @@ export const KEYS = {
   outbox: 'outbox',
   conversationPrefix: 'conv/',
   messagesPrefix: 'msgs/',
+  /** Unfinished uploads (tus URLs by fingerprint), to resume them. */
+  uploadsPrefix: 'uploads/',
   conversation: (id: string) => `conv/${id}`,
   messages: (id: string) => `msgs/${id}`,
 } as const;
@@ -56,8 +58,9 @@ export class MemoryStore implements SdkStore {
   }
 }
 
-/** Deletes everything a client keeps in `store` (session, cursor, outbox, caches). */
+/** Deletes everything a client keeps in `store` (session, cursor, outbox, caches, unfinished uploads). */
 export async function clearClientData(store: SdkStore): Promise<void> {
-  const keys = [KEYS.session, KEYS.sync, KEYS.outbox, ...(await store.keys(KEYS.conversationPrefix)), ...(await store.keys(KEYS.messagesPrefix))];
+  const prefixed = await Promise.all([KEYS.conversationPrefix, KEYS.messagesPrefix, KEYS.uploadsPrefix].map((p) => store.keys(p)));
+  const keys = [KEYS.session, KEYS.sync, KEYS.outbox, ...prefixed.flat()];
   await store.write(keys.map((k) => [k, undefined] as const));
 }
