@@ -1,5 +1,4 @@
-import type { Ffmpeg } from './ffmpeg.js';
-import { run } from './ffmpeg.js';
+import { run, type Ffmpeg } from './ffmpeg.js';
 
 /** PCM ffmpeg decodes to: mono 16-bit at 8 kHz, plenty for loudness and exact to 1/8 ms. */
 const SAMPLE_RATE = 8000;

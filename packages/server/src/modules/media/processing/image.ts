@@ -11,7 +11,7 @@ import type { MediaLimits, ProcessedMedia } from './types.js';
 const STRICT = { failOn: 'error' } as const;
 
 /** Longest side of the thumbnail; never upscaled. */
-export const THUMBNAIL_MAX = 320;
+const THUMBNAIL_MAX = 320;
 /** Size the image is shrunk to before blurhash encoding (the hash holds 4×3 components anyway). */
 const BLURHASH_SOURCE = 32;
 
@@ -49,16 +49,14 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message.trim() : String(error);
 }
 
-/** Output settings per stored type, for re-encoding an original without its metadata. */
-const ENCODE: Record<string, (image: Sharp) => Sharp> = {
-  'image/jpeg': (i) => i.jpeg({ quality: 90 }),
-  'image/png': (i) => i.png(),
-  'image/webp': (i) => i.webp({ quality: 90 }),
-  'image/gif': (i) => i.gif(),
-  'image/avif': (i) => i.avif({ quality: 60 }),
+/** File extension and output settings per stored type, for re-encoding an original without its metadata. */
+const FORMATS: Record<string, { ext: string; encode: (image: Sharp) => Sharp }> = {
+  'image/jpeg': { ext: 'jpg', encode: (i) => i.jpeg({ quality: 90 }) },
+  'image/png': { ext: 'png', encode: (i) => i.png() },
+  'image/webp': { ext: 'webp', encode: (i) => i.webp({ quality: 90 }) },
+  'image/gif': { ext: 'gif', encode: (i) => i.gif() },
+  'image/avif': { ext: 'avif', encode: (i) => i.avif({ quality: 60 }) },
 };
-
-const EXTENSION: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif', 'image/avif': 'avif' };
 
 /**
  * Size (after EXIF orientation), thumbnail and blurhash of a validated image; with `stripMetadata`
@@ -72,11 +70,11 @@ export async function processImage(file: string, mime: string, workDir: string, 
   const meta = await sharp(file, STRICT).metadata();
   const animated = (meta.pages ?? 1) > 1;
   const result: ProcessedMedia = { width: meta.autoOrient.width, height: meta.autoOrient.height, ...(await preview(file)) };
-  const encode = ENCODE[mime];
-  if (stripMetadata && encode !== undefined && carriesMetadata(meta)) {
-    const out = join(workDir, `original.${EXTENSION[mime]}`);
+  const format = FORMATS[mime];
+  if (stripMetadata && format !== undefined && carriesMetadata(meta)) {
+    const out = join(workDir, `original.${format.ext}`);
     const image = sharp(file, { ...STRICT, animated });
-    await encode(animated ? image : image.autoOrient()).toFile(out);
+    await format.encode(animated ? image : image.autoOrient()).toFile(out);
     result.original = { file: out, mime };
   }
   return result;

@@ -7,7 +7,7 @@ import { preview } from './image.js';
 import type { ProcessedMedia } from './types.js';
 
 /** Longest side of the poster frame. */
-export const POSTER_MAX = 1280;
+const POSTER_MAX = 1280;
 /** Where the poster is taken: past a fade-in from black, when the clip is long enough. */
 const POSTER_AT_MS = 1000;
 const POSTER_TIMEOUT_MS = 60_000;
