@@ -21,10 +21,7 @@ export function fixturePath(name: MediaFixtureName): string {
   return fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 }
 
-/**
- * A 64×32 image, left half red and right half blue: after a rotation it is plain which side
- * ended up where.
- */
+/** An image whose left half is red and right half blue: after a rotation it is plain which side ended up where. */
 function halves(width: number, height: number): Sharp {
   const half = Math.floor(width / 2);
   const blue = { create: { width: width - half, height, channels: 3 as const, background: '#0000ff' } };
