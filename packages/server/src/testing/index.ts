@@ -6,3 +6,4 @@ export { busConformance, eventually, type BusCluster } from './bus-conformance.j
 export { presenceConformance, type PresenceCluster } from './presence-conformance.js';
 export { rateLimiterConformance, type RateLimiterCluster } from './rate-limiter-conformance.js';
 export { mediaStoreConformance } from './media-store-conformance.js';
+export { mediaFixtures, fixturePath, hasGps, requireFfmpeg, type MediaFixtureName } from './media-fixtures.js';
