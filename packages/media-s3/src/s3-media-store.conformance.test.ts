@@ -1,4 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -58,6 +60,65 @@ describe('S3 media store', () => {
       await expect(missingBucket.get('med_1/original')).rejects.toMatchObject({ name: 'NoSuchBucket' });
     } finally {
       await Promise.all([wrong.close(), missingBucket.close(), root.close()]);
+    }
+  });
+
+  /**
+   * s3rver behind a proxy that answers the first `failures` PUTs with `status` (after reading
+   * their body, as S3 does), and counts the PUTs.
+   */
+  async function flakyProxy(failures: number, status: number) {
+    let puts = 0;
+    const proxy = createServer((req: IncomingMessage, res: ServerResponse) => {
+      if (req.method === 'PUT' && ++puts <= failures) {
+        req.resume().on('end', () => res.writeHead(status, { 'content-type': 'application/xml' }).end('<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>'));
+        return;
+      }
+      const upstream = request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const store = createS3MediaStore({ ...options, endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` });
+    return {
+      store,
+      puts: () => puts,
+      close: async () => {
+        await store.close();
+        await new Promise((resolve) => proxy.close(resolve));
+      },
+    };
+  }
+
+  it('putFile sends the file again after throttling or a server error (the SDK cannot rewind a stream)', async () => {
+    const file = path.join(directory, 'retried-upload');
+    await writeFile(file, 'the bytes of the upload');
+    const flaky = await flakyProxy(2, 503);
+    try {
+      await flaky.store.putFile('med_retry/original', file, 'text/plain');
+      expect(flaky.puts()).toBe(3);
+      const got = await flaky.store.get('med_retry/original');
+      expect(got?.size).toBe(23);
+      expect(Buffer.concat(await got!.body.toArray()).toString()).toBe('the bytes of the upload');
+    } finally {
+      await flaky.close();
+    }
+  });
+
+  it('putFile gives up after three attempts, and does not repeat a refused request', async () => {
+    const file = path.join(directory, 'refused-upload');
+    await writeFile(file, 'x');
+    const down = await flakyProxy(5, 500);
+    const refused = await flakyProxy(5, 403);
+    try {
+      await expect(down.store.putFile('med_down/original', file, 'text/plain')).rejects.toMatchObject({ $metadata: { httpStatusCode: 500 } });
+      expect(down.puts()).toBe(3);
+      await expect(refused.store.putFile('med_refused/original', file, 'text/plain')).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+      expect(refused.puts()).toBe(1);
+    } finally {
+      await Promise.all([down.close(), refused.close()]);
     }
   });
 });

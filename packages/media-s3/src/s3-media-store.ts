@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { checkMediaKey, type MediaStore } from '@ottr/server';
 
@@ -30,6 +31,21 @@ function isMissing(err: unknown): boolean {
 function lengthOf(contentLength: number | undefined): number {
   if (contentLength === undefined) throw new Error('S3 answered without Content-Length');
   return contentLength;
+}
+
+/**
+ * Attempts of putFile. The SDK retries throttling, 5xx and dropped connections itself, but not a
+ * request whose body is a stream (it cannot rewind one); the store opens the file again instead.
+ */
+const PUT_FILE_ATTEMPTS = 3;
+const PUT_FILE_BACKOFF_MS = 200;
+
+/** What the SDK would have retried: throttling, a server error, a connection lost on the way. */
+function isTransient(err: unknown): boolean {
+  const e = err as { $metadata?: { httpStatusCode?: number }; code?: unknown } | null;
+  const status = e?.$metadata?.httpStatusCode;
+  if (status !== undefined) return status === 429 || status >= 500;
+  return e?.code === 'ECONNRESET' || e?.code === 'EPIPE' || e?.code === 'ETIMEDOUT';
 }
 
 /** The whole object's size from `Content-Range: bytes 0-0/1234`. */
@@ -68,11 +84,17 @@ export class S3MediaStore implements MediaStore {
   async putFile(key: string, file: string, contentType: string): Promise<void> {
     const Key = this.key(key);
     const { size } = await stat(file);
-    const Body = createReadStream(file);
-    try {
-      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key, Body, ContentLength: size, ContentType: contentType }));
-    } finally {
-      Body.destroy();
+    for (let attempt = 1; ; attempt++) {
+      const Body = createReadStream(file);
+      try {
+        await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key, Body, ContentLength: size, ContentType: contentType }));
+        return;
+      } catch (err) {
+        if (attempt === PUT_FILE_ATTEMPTS || !isTransient(err)) throw err;
+      } finally {
+        Body.destroy();
+      }
+      await sleep(PUT_FILE_BACKOFF_MS * 2 ** (attempt - 1));
     }
   }
 
@@ -84,7 +106,13 @@ export class S3MediaStore implements MediaStore {
     const Key = this.key(key);
     try {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key, ...(range && { Range: `bytes=${range.start}-${range.end}` }) }));
-      return { body: out.Body as Readable, size: range ? totalOf(out.ContentRange) : lengthOf(out.ContentLength) };
+      const body = out.Body as Readable;
+      try {
+        return { body, size: range ? totalOf(out.ContentRange) : lengthOf(out.ContentLength) };
+      } catch (err) {
+        body.destroy(); // an answer we cannot use must not hold its connection
+        throw err;
+      }
     } catch (err) {
       if (isMissing(err)) return null;
       throw err;
