@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, mkdir, open, rename, rmdir, stat, unlink } from 'node:fs/promises';
+import { copyFile, mkdir, open, rename, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { checkMediaKey, type MediaStore } from '../ports/media-store.js';
@@ -21,7 +21,8 @@ async function sync(file: string): Promise<void> {
  * The default media store: one file per key under `dir` (`<dir>/<mediaId>/original`, …), for a
  * single node. A write goes to a temp file beside its target, is fsynced and renamed over it,
  * so readers see the old file or the new one; a reader holds its open file to the end, so a
- * replace or delete while it streams does not cut it short.
+ * replace or delete while it streams does not cut it short. Content types are not kept: the
+ * media record in the store has the type.
  */
 export class LocalMediaStore implements MediaStore {
   private readonly dir: string;
@@ -30,12 +31,12 @@ export class LocalMediaStore implements MediaStore {
     this.dir = path.resolve(options.dir);
   }
 
-  async putFile(key: string, file: string): Promise<void> {
+  async putFile(key: string, file: string, _contentType: string): Promise<void> {
     // copyFile streams in the kernel (or clones on copy-on-write file systems): nothing is held in memory.
     await this.write(this.path(key), (tmp) => copyFile(file, tmp, constants.COPYFILE_EXCL));
   }
 
-  async put(key: string, data: Uint8Array): Promise<void> {
+  async put(key: string, data: Uint8Array, _contentType: string): Promise<void> {
     await this.write(this.path(key), async (tmp) => {
       const handle = await open(tmp, 'wx');
       try {
@@ -48,7 +49,7 @@ export class LocalMediaStore implements MediaStore {
 
   async get(key: string, range?: { start: number; end: number }): Promise<{ body: Readable; size: number } | null> {
     const file = this.path(key);
-    let handle;
+    let handle: FileHandle;
     try {
       handle = await open(file, 'r');
     } catch (err) {
@@ -56,15 +57,15 @@ export class LocalMediaStore implements MediaStore {
       throw err;
     }
     // The size and the bytes both come from this open file, whatever is renamed over the path meanwhile.
-    const info = await handle.stat().catch(async (err: unknown) => {
+    try {
+      const info = await handle.stat();
+      if (info.isFile()) return { body: handle.createReadStream(range ?? {}), size: info.size };
+    } catch (err) {
       await handle.close();
       throw err;
-    });
-    if (!info.isFile()) {
-      await handle.close();
-      return null;
     }
-    return { body: handle.createReadStream(range ?? {}), size: info.size };
+    await handle.close(); // a folder, not an object
+    return null;
   }
 
   async stat(key: string): Promise<{ size: number } | null> {
