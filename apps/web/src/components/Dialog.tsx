@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useId, useRef, type ReactNode } from 'react';
 import { Icon } from './Icon.js';
+import { useModalFocus } from './modal.js';
 
 /**
  * A modal dialog: role="dialog", aria-modal, labelled by its title; focus moves into it and
@@ -8,31 +9,14 @@ import { Icon } from './Icon.js';
 export function Dialog({ title, onClose, children, footer }: { title: string; onClose: () => void; children: ReactNode; footer?: ReactNode }) {
   const titleId = useId();
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const before = document.activeElement as HTMLElement | null;
-    const node = ref.current;
-    const first = node?.querySelector<HTMLElement>('[autofocus], input, textarea, select, button:not([data-close])');
-    (first ?? node)?.focus();
-    return () => before?.focus?.();
-  }, []);
+  const trapTab = useModalFocus(ref);
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (e.key === 'Escape') {
       e.stopPropagation();
       onClose();
       return;
     }
-    if (e.key !== 'Tab' || !ref.current) return;
-    const focusables = [...ref.current.querySelectorAll<HTMLElement>('a[href], button:not(:disabled), input:not(:disabled), textarea, select, [tabindex]:not([tabindex="-1"])')];
-    if (focusables.length === 0) return;
-    const first = focusables[0]!;
-    const last = focusables[focusables.length - 1]!;
-    if (e.shiftKey && document.activeElement === first) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && document.activeElement === last) {
-      e.preventDefault();
-      first.focus();
-    }
+    trapTab(e);
   };
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
