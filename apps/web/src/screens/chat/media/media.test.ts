@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { durationText, extensionOf, fitBox, sizeText } from './format.js';
+import { kindForFile, takesCaption } from './kinds.js';
+import { bars, levelOf } from './waveform.js';
+
+describe('kindForFile', () => {
+  it('sends the types the server accepts per kind as that kind, everything else as a file', () => {
+    expect(kindForFile({ type: 'image/jpeg' })).toBe('image');
+    expect(kindForFile({ type: 'image/PNG' })).toBe('image');
+    expect(kindForFile({ type: 'video/mp4' })).toBe('video');
+    expect(kindForFile({ type: 'audio/webm;codecs=opus' })).toBe('audio');
+    expect(kindForFile({ type: 'image/svg+xml' })).toBe('file');
+    expect(kindForFile({ type: 'image/bmp' })).toBe('file');
+    expect(kindForFile({ type: 'application/pdf' })).toBe('file');
+    expect(kindForFile({ type: '' })).toBe('file');
+  });
+
+  it('offers a caption for every kind but voice notes and stickers', () => {
+    expect(['image', 'video', 'audio', 'file', 'voice', 'sticker'].filter((k) => takesCaption(k as never))).toEqual(['image', 'video', 'audio', 'file']);
+  });
+});
+
+describe('format', () => {
+  it('writes sizes in B, KB, MB and GB', () => {
+    expect([0, 1023, 1024, 150_000, 5 * 1024 * 1024 + 1, 3 * 1024 ** 3].map(sizeText)).toEqual(['0 B', '1023 B', '1 KB', '146 KB', '5.0 MB', '3.0 GB']);
+  });
+
+  it('writes durations as a clock, rounding down to the second', () => {
+    expect([0, 999, 7_400, 65_000, 3_723_000, -5].map(durationText)).toEqual(['0:00', '0:00', '0:07', '1:05', '1:02:03', '0:00']);
+  });
+
+  it('fits a picture into the box keeping its shape, with a smallest side, and a 4:3 box when the size is unknown', () => {
+    expect(fitBox(1600, 1200, 320, 320, 80)).toEqual({ width: 320, height: 240 });
+    expect(fitBox(1200, 1600, 320, 320, 80)).toEqual({ width: 240, height: 320 });
+    expect(fitBox(100, 50, 320, 320, 80)).toEqual({ width: 100, height: 80 });
+    expect(fitBox(4000, 100, 320, 320, 80)).toEqual({ width: 320, height: 80 });
+    expect(fitBox(1600, 1200, 1000, 300)).toEqual({ width: 400, height: 300 });
+    expect(fitBox(undefined, undefined, 320, 320, 80)).toEqual({ width: 320, height: 240 });
+  });
+
+  it('names the extension of a file', () => {
+    expect(extensionOf('report.final.pdf')).toBe('PDF');
+    expect(extensionOf('README')).toBeNull();
+    expect(extensionOf(undefined)).toBeNull();
+  });
+});
+
+describe('waveform', () => {
+  it('resamples levels to any number of bars by their peaks, 0 to 1', () => {
+    expect(bars([0, 255, 51, 102], 2)).toEqual([1, 0.4]);
+    expect(bars([255], 3)).toEqual([1, 1, 1]);
+    expect(bars(undefined, 2)).toEqual([0, 0]);
+  });
+
+  it('measures silence as 0 and a loud signal as the top level', () => {
+    expect(levelOf(new Uint8Array(128).fill(128))).toBe(0);
+    expect(levelOf(Uint8Array.from({ length: 128 }, (_, i) => (i % 2 ? 255 : 0)))).toBe(255);
+    expect(levelOf(new Uint8Array(0))).toBe(0);
+  });
+});
