@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { AccountId, ConversationId, ConversationListItem, LocalMessage } from '@ottr/sdk/browser';
+import type { AccountId, Content, ConversationId, ConversationListItem, LocalMessage } from '@ottr/sdk/browser';
 import { useConversation, useMe, useMessages, useOttr } from '../../app/ottr.js';
 import { Icon } from '../../components/Icon.js';
 import { systemText } from '../../app/preview.js';
@@ -17,7 +17,11 @@ import { buildRows, mergeTimeline, type Row } from './rows.js';
 import { useHistory } from './useHistory.js';
 import { useMarkRead } from './useMarkRead.js';
 import { useProfilesVersion } from './useProfilesVersion.js';
+import { Lightbox, type ImageContent } from './media/Lightbox.js';
+import { SendSheet } from './media/SendSheet.js';
+import { useFileDrop } from './media/useFileDrop.js';
 import './chat.css';
+import './media/media.css';
 
 /** The chat screen: header, history, composer. Waits for the conversation when it is not cached yet. */
 export function ChatView({ id }: { id: ConversationId }) {
@@ -122,6 +126,16 @@ function ChatScreen({ item, me }: { item: ConversationListItem; me: AccountId })
   const [editing, setEditing] = useState<LocalMessage | null>(null);
   const [forwarding, setForwarding] = useState<LocalMessage | null>(null);
   const [deleting, setDeleting] = useState<LocalMessage | null>(null);
+  const [attaching, setAttaching] = useState<File | null>(null);
+  const [lightbox, setLightbox] = useState<number | null>(null);
+  const drop = useFileDrop(canPost, setAttaching);
+
+  // The chat's photos, oldest first: the lightbox pages through them.
+  const images = useMemo(() => {
+    const list: { key: string; content: ImageContent }[] = [];
+    for (const i of items) if (i.kind === 'message' && i.message.content?.kind === 'image') list.push({ key: i.message.clientMsgId, content: i.message.content });
+    return list;
+  }, [items]);
 
   const byId = useMemo(() => {
     const map = new Map<string, LocalMessage>();
@@ -154,9 +168,23 @@ function ChatScreen({ item, me }: { item: ConversationListItem; me: AccountId })
         const mine = m.reactions.some((r) => r.emoji === emoji && r.accountIds.includes(me));
         (mine ? client.messages.unreact(m.id, emoji) : client.messages.react(m.id, emoji)).catch((err: unknown) => toast(`Could not react: ${errorText(err)}`));
       },
+      openImage: (m) => setLightbox(Math.max(0, images.findIndex((i) => i.key === m.clientMsgId))),
     }),
-    [me, kind, byId, client, toast],
+    [me, kind, byId, client, toast, images],
   );
+
+  /** Sends media, a sticker or a voice note (as a reply when replying), and shows it. */
+  const sendContent = (content: Content) => {
+    try {
+      if (replying?.id) client.messages.reply({ conversationId: id, id: replying.id }, content);
+      else client.messages.send(id, content);
+    } catch (err) {
+      toast(`Not sent: ${errorText(err)}`);
+      return;
+    }
+    setReplying(null);
+    log.current?.toBottom();
+  };
 
   const closeMenu = useCallback(() => {
     setMenu((m) => {
@@ -252,7 +280,7 @@ function ChatScreen({ item, me }: { item: ConversationListItem; me: AccountId })
   const replyName = replying ? (replying.sender === me ? 'yourself' : profiles.name(replying.sender)) : '';
 
   return (
-    <section className="chat" aria-label="Chat">
+    <section className="chat" aria-label="Chat" {...drop.handlers}>
       <ChatHeader item={item} me={me} />
       <div className="chat-body">
         <MessageLog rows={rows} renderRow={renderRow} startAt={startAt} control={log} onNearTop={() => history.loadOlder(firstSeq)} onBottomChange={setAtBottom} />
@@ -282,6 +310,8 @@ function ChatScreen({ item, me }: { item: ConversationListItem; me: AccountId })
           onCancelEdit={() => setEditing(null)}
           onSent={() => log.current?.toBottom()}
           onEditLast={editLast}
+          onAttach={setAttaching}
+          onSendContent={sendContent}
         />
       ) : (
         <p className="composer-closed">{item.membership.status !== 'active' ? 'You are no longer a member of this chat' : 'Only admins can post in this channel'}</p>
@@ -299,6 +329,14 @@ function ChatScreen({ item, me }: { item: ConversationListItem; me: AccountId })
           onClose={closeMenu}
         />
       ) : null}
+      {drop.over ? (
+        <div className="drop-overlay" aria-hidden="true">
+          <Icon name="attach" />
+          <span>Drop to send</span>
+        </div>
+      ) : null}
+      {attaching ? <SendSheet file={attaching} onSend={sendContent} onClose={() => setAttaching(null)} /> : null}
+      {lightbox !== null ? <Lightbox images={images.map((i) => i.content)} start={lightbox} onClose={() => setLightbox(null)} /> : null}
       {forwarding ? <ForwardDialog message={forwarding} onClose={() => setForwarding(null)} /> : null}
       {deleting ? (
         <ConfirmDialog

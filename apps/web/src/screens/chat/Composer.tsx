@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
 import { LIMITS, type AccountId, type ConversationId, type LocalMessage } from '@ottr/sdk/browser';
 import { useOttr } from '../../app/ottr.js';
 import { Icon } from '../../components/Icon.js';
@@ -6,6 +6,9 @@ import { errorText, useToast } from '../../components/Toasts.js';
 import { EmojiPicker } from './EmojiPicker.js';
 import { excerpt } from './MessageContent.js';
 import { draftKey, loadDraft, saveDraft, sendProblem } from './drafts.js';
+import { infoOf, type MediaContent } from './media/kinds.js';
+import { StickerPicker } from './media/StickerPicker.js';
+import { RecordingBar, useVoiceNote } from './media/VoiceRecorder.js';
 
 function storage(): Storage | undefined {
   try {
@@ -17,8 +20,10 @@ function storage(): Storage | undefined {
 
 /**
  * The composer: a textarea that grows to about six lines (Enter sends, Shift+Enter breaks the
- * line, IME composition respected), Send, an emoji picker that inserts at the caret, and the
- * reply/edit bar. What is typed is kept as a draft per chat until it is sent.
+ * line, IME composition respected), Send, a picker with emoji (inserted at the caret) and
+ * stickers (sent at once), Attach (a file, for the send sheet; pasted images too), and, while the
+ * text is empty, Record voice message; and the reply/edit bar. What is typed is kept as a draft
+ * per chat until it is sent.
  */
 export function Composer({
   id,
@@ -30,6 +35,8 @@ export function Composer({
   onCancelEdit,
   onSent,
   onEditLast,
+  onAttach,
+  onSendContent,
 }: {
   id: ConversationId;
   me: AccountId;
@@ -40,13 +47,19 @@ export function Composer({
   onCancelEdit: () => void;
   onSent: () => void;
   onEditLast: () => void;
+  /** A file was picked or pasted: the chat opens the send sheet. */
+  onAttach: (file: File) => void;
+  /** Sends a voice note or a sticker (as a reply when replying). */
+  onSendContent: (content: MediaContent) => void;
 }) {
   const { client } = useOttr();
   const toast = useToast();
   const key = draftKey(me, id);
   const [text, setText] = useState(() => loadDraft(storage(), key));
   const [error, setError] = useState<string | null>(null);
-  const [picker, setPicker] = useState(false);
+  const [picker, setPicker] = useState<'emoji' | 'stickers' | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const voice = useVoiceNote(onSendContent);
   const field = useRef<HTMLTextAreaElement>(null);
   const caret = useRef<{ start: number; end: number } | null>(null);
   const draftBeforeEdit = useRef<string | null>(null);
@@ -74,7 +87,7 @@ export function Composer({
     if (!picker) return;
     const onDown = (e: MouseEvent) => {
       const t = e.target as Node;
-      if (!pickerBox.current?.contains(t) && !emojiButton.current?.contains(t)) setPicker(false);
+      if (!pickerBox.current?.contains(t) && !emojiButton.current?.contains(t)) setPicker(null);
     };
     document.addEventListener('mousedown', onDown);
     return () => document.removeEventListener('mousedown', onDown);
@@ -150,11 +163,24 @@ export function Composer({
     change(next);
     const pos = at.start + emoji.length;
     caret.current = { start: pos, end: pos };
-    setPicker(false);
+    setPicker(null);
     requestAnimationFrame(() => {
       el?.focus();
       el?.setSelectionRange(pos, pos);
     });
+  };
+
+  // A pasted image (a screenshot, a copied picture) goes to the send sheet instead of the text.
+  const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
+    const file = [...e.clipboardData.files].find((f) => f.type.startsWith('image/'));
+    if (!file || editing) return;
+    e.preventDefault();
+    onAttach(file);
+  };
+
+  const closePicker = () => {
+    setPicker(null);
+    field.current?.focus();
   };
 
   const rememberCaret = () => {
@@ -176,40 +202,66 @@ export function Composer({
           </button>
         </div>
       ) : null}
-      {error ? (
+      {error || voice.recorder.error || voice.upload.error ? (
         <p className="error-text composer-error" role="alert">
-          {error}
+          {error ?? voice.recorder.error ?? `Voice message not sent: ${voice.upload.error}`}
         </p>
       ) : null}
       {picker ? (
         <div className="popover composer-picker" ref={pickerBox}>
-          <EmojiPicker
-            onPick={insert}
-            onClose={() => {
-              setPicker(false);
-              field.current?.focus();
-            }}
-          />
+          <div className="picker-tabs" role="tablist" aria-label="Picker">
+            {(['emoji', 'stickers'] as const).map((tab) => (
+              <button key={tab} type="button" role="tab" className="picker-tab" aria-selected={picker === tab} onClick={() => setPicker(tab)}>
+                {tab === 'emoji' ? 'Emoji' : 'Stickers'}
+              </button>
+            ))}
+          </div>
+          <div role="tabpanel" aria-label={picker === 'emoji' ? 'Emoji' : 'Stickers'}>
+            {picker === 'emoji' ? (
+              <EmojiPicker onPick={insert} onClose={closePicker} />
+            ) : (
+              <StickerPicker
+                onPick={(sticker) => {
+                  onSendContent({ kind: 'sticker', mediaId: sticker.id, media: infoOf(sticker) });
+                  closePicker();
+                }}
+              />
+            )}
+          </div>
         </div>
       ) : null}
+      {voice.active ? (
+        <RecordingBar voice={voice} />
+      ) : (
       <div className="composer-row">
         <button
           type="button"
           className="icon-btn"
           aria-label="Emoji"
-          aria-expanded={picker}
+          aria-expanded={picker !== null}
           ref={emojiButton}
           onMouseDown={rememberCaret}
           onClick={() => {
             rememberCaret();
-            setPicker((p) => !p);
+            setPicker((p) => (p ? null : 'emoji'));
           }}
         >
           <Icon name="emoji" />
         </button>
-        <button type="button" className="icon-btn" aria-label="Attach" title="Attachments arrive with media support" disabled>
+        <button type="button" className="icon-btn" aria-label="Attach" title="Attach a photo, video or file" disabled={editing !== null} onClick={() => fileInput.current?.click()}>
           <Icon name="attach" />
         </button>
+        <input
+          ref={fileInput}
+          type="file"
+          hidden
+          aria-label="File to send"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file) onAttach(file);
+          }}
+        />
         <textarea
           ref={field}
           className="composer-input"
@@ -221,11 +273,19 @@ export function Composer({
           onKeyDown={onKeyDown}
           onSelect={rememberCaret}
           onBlur={rememberCaret}
+          onPaste={onPaste}
         />
-        <button type="button" className="icon-btn composer-send" aria-label="Send" disabled={text.trim() === ''} onClick={submit}>
-          <Icon name={editing ? 'check' : 'send'} />
-        </button>
+        {text.trim() === '' && !editing ? (
+          <button type="button" className="icon-btn" aria-label="Record voice message" disabled={voice.recorder.phase !== 'idle'} onClick={() => void voice.recorder.start()}>
+            <Icon name="mic" />
+          </button>
+        ) : (
+          <button type="button" className="icon-btn composer-send" aria-label="Send" onClick={submit}>
+            <Icon name={editing ? 'check' : 'send'} />
+          </button>
+        )}
       </div>
+      )}
     </div>
   );
 }

@@ -17,6 +17,8 @@ export interface BubbleActions {
   retry: (message: LocalMessage) => void;
   discard: (message: LocalMessage) => void;
   toggleReaction: (message: LocalMessage, emoji: string) => void;
+  /** Opens the lightbox at this message's photo. */
+  openImage: (message: LocalMessage) => void;
 }
 
 /** A colour class for a sender's name, stable per account. */
@@ -100,7 +102,7 @@ export const MessageBubble = memo(function MessageBubble({
       onTouchEnd={cancelPress}
       onTouchMove={cancelPress}
     >
-      <div className="msg-bubble" role="article">
+      <div className={`msg-bubble${message.content?.kind === 'sticker' ? ' msg-bubble-sticker' : ''}`} role="article">
         {actions.showNames && !own && firstOfGroup ? <SenderName id={message.sender} /> : null}
         {message.forwarded ? (
           <span className="msg-forwarded">
@@ -108,7 +110,7 @@ export const MessageBubble = memo(function MessageBubble({
           </span>
         ) : null}
         <ReplyQuote message={message} actions={actions} />
-        <MessageContent message={message} />
+        <MessageContent message={message} onOpenImage={() => actions.openImage(message)} />
         <span className="msg-meta">
           {message.editedAt && message.content ? <span className="msg-edited">edited</span> : null}
           <time dateTime={new Date(message.at).toISOString()}>{timeText(message.at)}</time>

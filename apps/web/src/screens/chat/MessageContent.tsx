@@ -1,5 +1,7 @@
 import type { Content, LocalMessage } from '@ottr/sdk/browser';
+import { Icon } from '../../components/Icon.js';
 import { segments } from './linkify.js';
+import { MediaBody } from './media/MediaBody.js';
 
 const KIND_LABEL: Record<Exclude<Content['kind'], 'text'>, string> = {
   image: 'Photo',
@@ -42,14 +44,16 @@ export function excerpt(message: Pick<LocalMessage, 'content' | 'deletedAt'>): s
   return KIND_LABEL[c.kind] + caption;
 }
 
-function size(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+/** A coordinate for people: 51.50740° N, 0.12780° W. */
+export function coordinatesText(lat: number, lng: number): string {
+  return `${Math.abs(lat).toFixed(5)}° ${lat < 0 ? 'S' : 'N'}, ${Math.abs(lng).toFixed(5)}° ${lng < 0 ? 'W' : 'E'}`;
 }
 
-/** The body of a message: its text, a tombstone, or a simple card for other kinds. */
-export function MessageContent({ message }: { message: LocalMessage }) {
+/**
+ * The body of a message: its text, a tombstone, the media (photo, video, player, file card,
+ * sticker) with its caption, or a card for a location or a contact.
+ */
+export function MessageContent({ message, onOpenImage }: { message: LocalMessage; onOpenImage: () => void }) {
   const c = message.content;
   if (!c) {
     if (message.deletedAt || message.forwardOf === undefined) return <p className="msg-text msg-deleted">This message was deleted</p>;
@@ -68,11 +72,14 @@ export function MessageContent({ message }: { message: LocalMessage }) {
       const href = `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lng}#map=16/${lat}/${lng}`;
       return (
         <div className="msg-card">
-          <span className="msg-card-kind">Location</span>
+          <span className="msg-card-kind">
+            <Icon name="location" /> Location
+          </span>
           {c.name ? <span className="msg-card-title">{c.name}</span> : null}
           {c.address ? <span>{c.address}</span> : null}
+          <span>{coordinatesText(c.lat, c.lng)}</span>
           <a href={href} target="_blank" rel="noopener noreferrer nofollow">
-            {lat}, {lng}
+            Open in OpenStreetMap
           </a>
         </div>
       );
@@ -80,7 +87,9 @@ export function MessageContent({ message }: { message: LocalMessage }) {
     case 'contact':
       return (
         <div className="msg-card">
-          <span className="msg-card-kind">Contact</span>
+          <span className="msg-card-kind">
+            <Icon name="person" /> Contact
+          </span>
           <span className="msg-card-title">{c.name}</span>
           {[...(c.phones ?? []), ...(c.emails ?? [])].map((v) => (
             <span key={v}>{v}</span>
@@ -90,12 +99,10 @@ export function MessageContent({ message }: { message: LocalMessage }) {
     default: {
       const caption = 'caption' in c ? c.caption : undefined;
       return (
-        <div className="msg-card">
-          <span className="msg-card-kind">{KIND_LABEL[c.kind]}</span>
-          {c.media?.name ? <span className="msg-card-title">{c.media.name}</span> : null}
-          {c.media ? <span className="msg-muted">{size(c.media.size)}</span> : null}
+        <div className={`msg-media msg-media-${c.kind}`}>
+          <MediaBody content={c} onOpenImage={onOpenImage} />
           {caption ? (
-            <p className="msg-text">
+            <p className="msg-text msg-caption">
               <RichText text={caption} />
             </p>
           ) : null}
