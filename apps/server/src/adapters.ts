@@ -21,7 +21,6 @@ import {
   type Store,
 } from '@ottr/server';
 import { createNatsBus } from '@ottr/bus-nats';
-import { createS3MediaStore } from '@ottr/media-s3';
 import { createPostgresPresence, createPostgresRateLimiter, createPostgresStore } from '@ottr/store-postgres';
 import { createSqliteStore } from '@ottr/store-sqlite';
 import type { AppConfig } from './config.js';
@@ -82,8 +81,9 @@ export const RATE_LIMITERS: Record<string, Factory<RateLimiter>> = {
 /** Where the bytes of media live: one node's disk, or a bucket every node reads. */
 export const MEDIA_STORES: Record<string, Factory<MediaStore>> = {
   local: ({ config }) => new LocalMediaStore({ dir: config.mediaStore.local.dir }),
+  // Loaded only when chosen: the AWS SDK adds about half a second to every start.
   // Empty endpoint and keys mean AWS and the SDK's credential chain; the adapter leaves them out.
-  s3: ({ config }) => createS3MediaStore(config.mediaStore.s3),
+  s3: async ({ config }) => (await import('@ottr/media-s3')).createS3MediaStore(config.mediaStore.s3),
 };
 
 export const CODE_SENDERS: Record<CodeChannel, Record<string, Factory<CodeSender>>> = {
