@@ -1,18 +1,9 @@
 import type { Content, LocalMessage } from '@ottr/sdk/browser';
+import { contentText } from '../../app/preview.js';
 import { Icon } from '../../components/Icon.js';
 import { segments } from './linkify.js';
+import { coordinatesText } from './media/format.js';
 import { MediaBody } from './media/MediaBody.js';
-
-const KIND_LABEL: Record<Exclude<Content['kind'], 'text'>, string> = {
-  image: 'Photo',
-  video: 'Video',
-  audio: 'Audio',
-  voice: 'Voice message',
-  file: 'File',
-  sticker: 'Sticker',
-  location: 'Location',
-  contact: 'Contact',
-};
 
 /** Text as React nodes: plain text, safe http(s) links, highlighted mentions. Never HTML. */
 export function RichText({ text, mentions }: { text: string; mentions?: Extract<Content, { kind: 'text' }>['mentions'] }) {
@@ -39,14 +30,7 @@ export function RichText({ text, mentions }: { text: string; mentions?: Extract<
 export function excerpt(message: Pick<LocalMessage, 'content' | 'deletedAt'>): string {
   const c = message.content;
   if (!c) return message.deletedAt ? 'This message was deleted' : 'Message';
-  if (c.kind === 'text') return c.text.replace(/\s+/gu, ' ').slice(0, 200);
-  const caption = 'caption' in c && c.caption ? `: ${c.caption}` : c.kind === 'location' && c.name ? `: ${c.name}` : c.kind === 'contact' ? `: ${c.name}` : '';
-  return KIND_LABEL[c.kind] + caption;
-}
-
-/** A coordinate for people: 51.50740° N, 0.12780° W. */
-export function coordinatesText(lat: number, lng: number): string {
-  return `${Math.abs(lat).toFixed(5)}° ${lat < 0 ? 'S' : 'N'}, ${Math.abs(lng).toFixed(5)}° ${lng < 0 ? 'W' : 'E'}`;
+  return contentText(c).slice(0, 200);
 }
 
 /**

@@ -32,3 +32,8 @@ export function extensionOf(name: string | undefined): string | null {
   const m = name ? /\.([A-Za-z0-9]{1,8})$/.exec(name) : null;
   return m ? m[1]!.toUpperCase() : null;
 }
+
+/** A position for people: 51.50740° N, 0.12780° W. */
+export function coordinatesText(lat: number, lng: number): string {
+  return `${Math.abs(lat).toFixed(5)}° ${lat < 0 ? 'S' : 'N'}, ${Math.abs(lng).toFixed(5)}° ${lng < 0 ? 'W' : 'E'}`;
+}

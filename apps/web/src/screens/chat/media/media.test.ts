@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationText, extensionOf, fitBox, sizeText } from './format.js';
+import { coordinatesText, durationText, extensionOf, fitBox, sizeText } from './format.js';
 import { kindForFile, takesCaption } from './kinds.js';
 import { bars, levelOf } from './waveform.js';
 
@@ -36,6 +36,11 @@ describe('format', () => {
     expect(fitBox(4000, 100, 320, 320, 80)).toEqual({ width: 320, height: 80 });
     expect(fitBox(1600, 1200, 1000, 300)).toEqual({ width: 400, height: 300 });
     expect(fitBox(undefined, undefined, 320, 320, 80)).toEqual({ width: 320, height: 240 });
+  });
+
+  it('writes a position with its hemispheres', () => {
+    expect(coordinatesText(51.5074, -0.1278)).toBe('51.50740° N, 0.12780° W');
+    expect(coordinatesText(-33.8688, 151.2093)).toBe('33.86880° S, 151.20930° E');
   });
 
   it('names the extension of a file', () => {
