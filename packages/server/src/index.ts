@@ -21,3 +21,4 @@ export { SmtpCodeSender } from './adapters/smtp-code-sender.js';
 export { RoutingCodeSender } from './adapters/routing-code-sender.js';
 export { LocalMediaStore } from './adapters/local-media-store.js';
 export { createServer, type OttrServer, type ServerOptions } from './server.js';
+export { findFfmpeg, type Ffmpeg } from './modules/media/index.js';

@@ -44,6 +44,8 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
   // The job runner is made below; processing starts as soon as an upload is in.
   let kickJobs = (): void => undefined;
   const media = new MediaService({ store, mediaStore: deps.mediaStore, ids, clock, config, logger, signer, kickJobs: () => kickJobs() });
+  // Looked up now, so a missing or broken ffmpeg shows in the log at startup, not at the first voice note.
+  media.tools().catch((err: unknown) => logger.error({ err }, 'media: the configured ffmpeg/ffprobe does not run'));
   const files = mediaFiles({ media, signer, clock, ids, uploadExpiryMs: config.media.uploadExpiryMs, simpleUploadMaxBytes: config.media.simpleUploadMaxBytes });
   const accounts = new AccountsService({
     store,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { MediaId } from '@ottr/protocol';
 import { cleanFileName, contentDisposition, parseRange, servedAs } from './http-files.js';
 import { UrlSigner } from './signing.js';
 
@@ -54,7 +55,7 @@ describe('contentDisposition and cleanFileName', () => {
 
 describe('UrlSigner', () => {
   const signer = new UrlSigner('s'.repeat(32));
-  const id = 'med_01JDQ3ZB7W8Q0K1S2V3X4Y5Z6A' as never;
+  const id = 'med_01JDQ3ZB7W8Q0K1S2V3X4Y5Z6A' as MediaId;
 
   it('accepts its own URLs until they expire, and nothing altered', () => {
     const url = new URL(signer.url(id, 'original', 2000), 'http://x');
@@ -65,7 +66,7 @@ describe('UrlSigner', () => {
     expect(signer.check(id, 'original', exp, sig, 2001)).toBe('expired');
     expect(signer.check(id, 'thumbnail', exp, sig, 1000)).toBe('invalid');
     expect(signer.check(id, 'original', '3000', sig, 1000)).toBe('invalid');
-    expect(signer.check('med_01JDQ3ZB7W8Q0K1S2V3X4Y5Z6B' as never, 'original', exp, sig, 1000)).toBe('invalid');
+    expect(signer.check('med_01JDQ3ZB7W8Q0K1S2V3X4Y5Z6B' as MediaId, 'original', exp, sig, 1000)).toBe('invalid');
     expect(signer.check(id, 'original', exp, 'AAAA', 1000)).toBe('invalid');
     expect(new UrlSigner('t'.repeat(32)).check(id, 'original', exp, sig, 1000)).toBe('invalid');
   });

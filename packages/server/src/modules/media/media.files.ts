@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { link, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
@@ -15,8 +16,15 @@ import { cleanFileName, contentDisposition, parseRange, servedAs } from './http-
 import { formatBytes, type MediaService } from './media.service.js';
 import type { UrlSigner } from './signing.js';
 
-/** Set by us (never by the client) on a tus request after authentication: the uploading account. */
-const OWNER_HEADER = 'x-ottr-internal-owner';
+/** The account behind each authenticated tus request (tus hands its hooks a wrapper of the request). */
+const owners = new WeakMap<IncomingMessage, AccountId>();
+
+function ownerOf(req: unknown): AccountId {
+  const raw = (req as { runtime?: { node?: { req?: IncomingMessage } } }).runtime?.node?.req;
+  const owner = raw && owners.get(raw);
+  if (!owner) throw new Error('tus request without an authenticated account');
+  return owner;
+}
 const KIND_LIST = MEDIA_KINDS.join(', ');
 
 export interface MediaFilesOptions {
@@ -29,10 +37,16 @@ export interface MediaFilesOptions {
   simpleUploadMaxBytes: number;
 }
 
-/** A tus hook's way of answering an error: the status and our problem+json as the body. */
-function tusError(err: unknown): { status_code: number; body: string } {
-  const appError = err instanceof AppError ? err : new AppError('internal');
-  return { status_code: appError.status, body: JSON.stringify(toProblem(appError)) };
+/** How a tus hook answers an error: tus sends `status_code` with `body`, our problem+json. */
+class TusHookError extends Error {
+  readonly status_code: number;
+  readonly body: string;
+  constructor(err: unknown) {
+    const appError = err instanceof AppError ? err : new AppError('internal');
+    super(appError.message, { cause: err });
+    this.status_code = appError.status;
+    this.body = JSON.stringify(toProblem(appError));
+  }
 }
 
 function parseKind(value: unknown): MediaKind {
@@ -62,13 +76,13 @@ export function mediaFiles(o: MediaFilesOptions): { routes: RawRoutes; sweep(): 
     maxSize: Math.max(...MEDIA_KINDS.map((k) => o.media.maxBytes(k))),
     async onUploadCreate(req, upload) {
       try {
-        const owner = req.headers.get(OWNER_HEADER) as AccountId;
+        const owner = ownerOf(req);
         const kind = parseKind(upload.metadata?.kind);
         if (upload.size === undefined) throw new AppError('validation_failed', 'Give the size of the upload (Upload-Length); deferred lengths are not supported');
         await o.media.checkRoom(owner, kind, upload.size);
         return { metadata: { ...upload.metadata, kind, owner } };
       } catch (err) {
-        throw tusError(err);
+        throw new TusHookError(err);
       }
     },
     async onUploadFinish(_req, upload) {
@@ -83,13 +97,12 @@ export function mediaFiles(o: MediaFilesOptions): { routes: RawRoutes; sweep(): 
         return { status_code: 200, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(media) };
       } catch (err) {
         await rm(file, { force: true });
-        throw tusError(err);
+        throw new TusHookError(err);
       }
     },
   });
 
   async function tusRoute(req: FastifyRequest, reply: FastifyReply, authenticate: (req: FastifyRequest) => Promise<{ accountId: AccountId }>): Promise<void> {
-    delete req.raw.headers[OWNER_HEADER];
     if (req.method !== 'OPTIONS') {
       const { accountId } = await authenticate(req);
       const id = (req.params as { id?: string }).id;
@@ -98,7 +111,7 @@ export function mediaFiles(o: MediaFilesOptions): { routes: RawRoutes; sweep(): 
         const upload = isId('media', id) ? await datastore.getUpload(id).catch(() => null) : null;
         if (!upload || upload.metadata?.owner !== accountId) throw new AppError('not_found', 'No such upload (it may have expired or finished)');
       }
-      req.raw.headers[OWNER_HEADER] = accountId;
+      owners.set(req.raw, accountId);
     }
     await ready;
     reply.hijack();
@@ -154,11 +167,11 @@ export function mediaFiles(o: MediaFilesOptions): { routes: RawRoutes; sweep(): 
     } else {
       reader = (await authenticate(req)).accountId;
     }
-    let unsatisfiable: number | null = null;
+    const refused: { size?: number } = {};
     const file = await o.media.openFile(reader, mediaId as MediaId, variant as MediaVariantName, (size, etag) => {
       const r = parseRange(req.headers.range, size);
       if (r === 'unsatisfiable') {
-        unsatisfiable = size;
+        refused.size = size;
         return null;
       }
       // If-Range: a range of the version the client has, else the whole (new) file.
@@ -174,10 +187,10 @@ export function mediaFiles(o: MediaFilesOptions): { routes: RawRoutes; sweep(): 
       .header('content-security-policy', "default-src 'none'; sandbox")
       .header('cross-origin-resource-policy', 'same-origin')
       .header('content-disposition', contentDisposition(inline, file.name));
-    if (unsatisfiable !== null) {
+    if (refused.size !== undefined) {
       file.body.destroy();
-      reply.header('content-range', `bytes */${unsatisfiable}`);
-      throw new AppError('range_not_satisfiable', `The file has ${unsatisfiable} bytes`);
+      reply.header('content-range', `bytes */${refused.size}`);
+      throw new AppError('range_not_satisfiable', `The file has ${refused.size} bytes`);
     }
     if (req.headers['if-none-match'] === etag) {
       file.body.destroy();

@@ -86,9 +86,13 @@ export class MediaService {
     return this.deps.store;
   }
 
-  private tools(): Promise<Ffmpeg | null> {
+  /** ffmpeg and ffprobe, looked up once; without them the server says once what it cannot do. */
+  tools(): Promise<Ffmpeg | null> {
     const { ffmpeg, ffprobe } = this.deps.config.media;
-    this.ffmpeg ??= findFfmpeg({ ...(ffmpeg && { ffmpeg }), ...(ffprobe && { ffprobe }) });
+    this.ffmpeg ??= findFfmpeg({ ...(ffmpeg && { ffmpeg }), ...(ffprobe && { ffprobe }) }).then((found) => {
+      if (!found) this.deps.logger.warn('media: ffmpeg/ffprobe not found: voice notes get no waveform, videos no size or poster (install ffmpeg, or set OTTR_FFMPEG and OTTR_FFPROBE)');
+      return found;
+    });
     return this.ffmpeg;
   }
 

@@ -208,9 +208,10 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
 
   for (const register of opts.rawRoutes ?? []) {
     void app.register(async (scope) => {
-      // Bodies stay unread: the route streams req.raw itself.
+      // Bodies stay unread, whatever their type (JSON too): the route streams req.raw itself.
+      scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
-      register(scope as unknown as FastifyInstance, { authenticate, sendError, label });
+      register(scope, { authenticate, sendError, label });
     });
   }
 
