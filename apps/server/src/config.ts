@@ -138,6 +138,17 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'OTTR_S3_SECRET_ACCESS_KEY', path: 'mediaStore.s3.secretAccessKey', kind: 'string', description: 'Secret key that goes with OTTR_S3_ACCESS_KEY_ID (both or neither).' },
   { name: 'OTTR_S3_FORCE_PATH_STYLE', path: 'mediaStore.s3.forcePathStyle', kind: 'boolean', description: 'true: <endpoint>/<bucket>/<key> URLs, as most self-hosted servers need. Default false (<bucket>.<endpoint>).' },
   { name: 'OTTR_S3_PREFIX', path: 'mediaStore.s3.prefix', kind: 'string', description: 'Folder in the bucket the media go under, e.g. ottr/media. Default: the bucket root.' },
+  { name: 'OTTR_MEDIA_MAX_IMAGE_BYTES', path: 'media.maxBytes.image', kind: 'integer', description: 'Largest image upload. Default 16777216 (16 MiB).' },
+  { name: 'OTTR_MEDIA_MAX_VIDEO_BYTES', path: 'media.maxBytes.video', kind: 'integer', description: 'Largest video upload. Default 104857600 (100 MiB).' },
+  { name: 'OTTR_MEDIA_MAX_AUDIO_BYTES', path: 'media.maxBytes.audio', kind: 'integer', description: 'Largest audio upload. Default 104857600 (100 MiB).' },
+  { name: 'OTTR_MEDIA_MAX_VOICE_BYTES', path: 'media.maxBytes.voice', kind: 'integer', description: 'Largest voice note. Default 104857600 (100 MiB).' },
+  { name: 'OTTR_MEDIA_MAX_FILE_BYTES', path: 'media.maxBytes.file', kind: 'integer', description: 'Largest file (document) upload. Default 104857600 (100 MiB).' },
+  { name: 'OTTR_MEDIA_MAX_STICKER_BYTES', path: 'media.maxBytes.sticker', kind: 'integer', description: 'Largest sticker. Default 524288 (512 KiB).' },
+  { name: 'OTTR_MEDIA_QUOTA_BYTES', path: 'media.quotaBytes', kind: 'integer', description: 'Bytes of media each account may keep. Default 2147483648 (2 GiB).' },
+  { name: 'OTTR_MEDIA_STRIP_METADATA', path: 'media.stripMetadata', kind: 'boolean', description: 'Remove EXIF/GPS metadata from uploaded images. Default true.' },
+  { name: 'OTTR_MEDIA_UPLOADS_DIR', path: 'media.stagingDir', kind: 'string', description: 'Where this node keeps uploads in progress. Default <dataDir>/uploads.' },
+  { name: 'OTTR_FFMPEG', path: 'media.ffmpeg', kind: 'string', description: 'ffmpeg executable (voice-note waveforms, video posters). Default: ffmpeg on PATH, if any.' },
+  { name: 'OTTR_FFPROBE', path: 'media.ffprobe', kind: 'string', description: 'ffprobe executable (video size and duration). Default: ffprobe on PATH, if any.' },
   { name: 'OTTR_PRESENCE', path: 'presence.driver', kind: 'string', description: 'Where online state is kept: memory (one node) or postgres (shared by nodes). Default: postgres with OTTR_STORE=postgres, else memory.' },
   { name: 'OTTR_PRESENCE_TTL_MS', path: 'presence.ttlMs', kind: 'integer', description: 'A node silent this long is taken for dead and its users go offline (postgres presence). Default 30000.' },
   { name: 'OTTR_RATE_LIMITER', path: 'rateLimiter.driver', kind: 'string', description: 'Where rate-limit counters are kept: memory (per node) or postgres (per cluster). Default: postgres with OTTR_STORE=postgres, else memory.' },
@@ -273,6 +284,8 @@ export function resolveAppConfig(env: Record<string, string | undefined>, overri
   value.store.sqlite.path = sqlite === '' ? path.join(value.dataDir, 'ottr.db') : sqlite === ':memory:' ? sqlite : path.resolve(cwd, sqlite);
   const media = value.mediaStore.local.dir;
   value.mediaStore.local.dir = media === '' ? path.join(value.dataDir, 'media') : path.resolve(cwd, media);
+  const staging = value.media.stagingDir;
+  value.media.stagingDir = staging === '' ? path.join(value.dataDir, 'uploads') : path.resolve(cwd, staging);
   const follow = value.store.driver === 'postgres' ? 'postgres' : 'memory';
   if (value.presence.driver === '') value.presence.driver = follow;
   if (value.rateLimiter.driver === '') value.rateLimiter.driver = follow;
