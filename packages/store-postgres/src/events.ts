@@ -1,8 +1,9 @@
-import type { AccountId, ConversationEvent, EditRecord, MessageId } from '@ottr/protocol';
+import { isMediaContent, type AccountId, type ConversationEvent, type EditRecord, type MessageId } from '@ottr/protocol';
 import { AppError, type AppendRequest, type AppendResult, type EventStore } from '@ottr/server';
 import { EVENT_COLUMNS, searchText, toEvent, type EventRow } from '@ottr/server/storage-kit';
 import { json, type Conn, type Db, type Param } from './db.js';
 import { toEvents } from './event-rows.js';
+import { dropReferences, referenceMedia } from './media.js';
 import { searchMessages } from './search.js';
 import type { Tx, Writer } from './writer.js';
 
@@ -45,6 +46,7 @@ export function createEventStore(db: Db, writer: Writer): EventStore {
    * (NUL), an event id already taken, a deadlock or timeout waiting for another transaction's
    * insert of the same key (a client reusing it across conversations) — and then the writer
    * runs the batch again with savepoints, so it fails alone (Isolation, writer.ts).
+   * A message with media content writes its reference too (a second statement): it takes a savepoint.
    */
   async function message(tx: Tx, req: Req<'message'>): Promise<AppendResult> {
     const refs = { ...(req.replyTo && { replyTo: req.replyTo }), ...(req.forwarded && { forwarded: req.forwarded }) };
@@ -62,6 +64,7 @@ export function createEventStore(db: Db, writer: Writer): EventStore {
       if (row === undefined) throw new AppError('conflict', 'Idempotency key in use');
       return { event: (await toEvents(tx.c, [row]))[0]!, duplicate: true };
     }
+    await referenceMedia(tx.c, req.content, { id: req.id, conversationId: req.conversationId, seq: appended.seq });
     return { event: { ...base(req, appended.seq), type: 'message', clientMsgId: req.clientMsgId, content: req.content, ...refs }, duplicate: false };
   }
 
@@ -88,6 +91,7 @@ export function createEventStore(db: Db, writer: Writer): EventStore {
     await tx.c.run("UPDATE events SET content = NULL WHERE target = $1 AND type = 'edit'", msg.id);
     await tx.c.run('DELETE FROM edit_history WHERE message_id = $1', msg.id);
     await tx.c.run('DELETE FROM reactions WHERE message_id = $1', msg.id);
+    await dropReferences(tx.c, msg.id, req.at);
     return { event: { ...base(req, seq), type: 'delete', messageId: req.messageId }, duplicate: false };
   }
 
@@ -121,7 +125,8 @@ export function createEventStore(db: Db, writer: Writer): EventStore {
 
   return {
     // A message is one statement (see `message`); the other kinds take a savepoint in a batch.
-    append: (req) => writer.enqueue([req.conversationId], (tx) => apply(tx, req), req.type === 'message' ? 'one-statement' : 'savepoint'),
+    append: (req) =>
+      writer.enqueue([req.conversationId], (tx) => apply(tx, req), req.type === 'message' && !isMediaContent(req.content) ? 'one-statement' : 'savepoint'),
 
     get: (id) => eventById(db, id),
 

@@ -6,6 +6,7 @@ import { createPool, Db } from './db.js';
 import { exportAll, importAll } from './dump.js';
 import { createEventStore } from './events.js';
 import { createJobQueue } from './jobs.js';
+import { createMediaStore } from './media.js';
 import { migrate } from './migrations/index.js';
 import { createSyncStore } from './sync.js';
 import { Writer } from './writer.js';
@@ -57,6 +58,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     conversations: createConversationStore(db, writer),
     events: createEventStore(db, writer),
     sync: createSyncStore(db),
+    media: createMediaStore(db),
     jobs: createJobQueue(db),
     stats: () => writer.stats(),
     exportAll: () => exportAll(db),

@@ -1,9 +1,25 @@
-import { JOB_DEFAULTS, retryDelay, type JobQueue } from '@ottr/server';
+import { JOB_DEFAULTS, retryDelay, type JobQueue, type JobRecord, type NewJob } from '@ottr/server';
 import { toJob, type JobRow } from '@ottr/server/storage-kit';
-import { json, type Db } from './db.js';
+import { json, type Conn, type Db } from './db.js';
 
 /** Errors are kept for inspection, not as logs: the first few KiB. */
 const ERROR_KEPT = 4000;
+
+/**
+ * JobQueue.enqueue on the pool, or on a transaction's connection (a transactional outbox, e.g.
+ * media.create: the job commits or rolls back with the change that causes it).
+ */
+export async function enqueueJob(c: Conn, j: NewJob): Promise<{ job: JobRecord; created: boolean }> {
+  const row = await c.row<JobRow>(
+    `INSERT INTO jobs (id, kind, payload, dedupe_key, status, due_at, max_attempts, backoff_ms, created_at)
+     VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8) ON CONFLICT (dedupe_key) DO NOTHING RETURNING *`,
+    j.id, j.kind, json(j.payload ?? null), j.dedupeKey ?? null, j.runAt, j.maxAttempts ?? JOB_DEFAULTS.maxAttempts, j.backoffMs ?? JOB_DEFAULTS.backoffMs, j.now,
+  );
+  if (row !== undefined) return { job: toJob(row), created: true };
+  const existing = await c.row<JobRow>('SELECT * FROM jobs WHERE dedupe_key = $1', j.dedupeKey!);
+  // Purged between the two statements: enqueue anew.
+  return existing === undefined ? enqueueJob(c, j) : { job: toJob(existing), created: false };
+}
 
 /**
  * The job queue on PostgreSQL. Claims are one statement: `FOR UPDATE SKIP LOCKED` picks due
@@ -12,20 +28,8 @@ const ERROR_KEPT = 4000;
  * workers on any number of nodes never get the same job.
  */
 export function createJobQueue(db: Db): JobQueue {
-  const enqueue: JobQueue['enqueue'] = async (j) => {
-      const row = await db.row<JobRow>(
-        `INSERT INTO jobs (id, kind, payload, dedupe_key, status, due_at, max_attempts, backoff_ms, created_at)
-         VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8) ON CONFLICT (dedupe_key) DO NOTHING RETURNING *`,
-        j.id, j.kind, json(j.payload ?? null), j.dedupeKey ?? null, j.runAt, j.maxAttempts ?? JOB_DEFAULTS.maxAttempts, j.backoffMs ?? JOB_DEFAULTS.backoffMs, j.now,
-      );
-      if (row !== undefined) return { job: toJob(row), created: true };
-      const existing = await db.row<JobRow>('SELECT * FROM jobs WHERE dedupe_key = $1', j.dedupeKey!);
-      // Purged between the two statements: enqueue anew.
-      return existing === undefined ? enqueue(j) : { job: toJob(existing), created: false };
-  };
-
   return {
-    enqueue,
+    enqueue: (j) => enqueueJob(db, j),
 
     async claim({ kinds, limit, leaseMs, worker, now }) {
       if (limit < 1 || kinds.length === 0) return [];

@@ -1,5 +1,5 @@
-import type { AccountId, ConversationId, DeviceId, EventId, MessageId } from '@ottr/protocol';
-import { UlidGenerator, type AppendResult, type Store } from '@ottr/server';
+import type { AccountId, ConversationId, DeviceId, EventId, MediaId, MessageId } from '@ottr/protocol';
+import { UlidGenerator, type AppendResult, type MediaRecord, type Store } from '@ottr/server';
 import { requireService } from '@ottr/server/testing';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -70,6 +70,75 @@ if (await requireService('PostgreSQL', TEST_POSTGRES_URL)) {
         expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, n: '1' })));
         for (const s of stores) await account(s);
         expect(await query('SELECT id FROM accounts')).toHaveLength(4);
+      });
+    });
+
+    describe('media', () => {
+      const media = (ownerId: AccountId): MediaRecord => {
+        const mediaId = id<MediaId>('media');
+        return {
+          id: mediaId, ownerId, kind: 'image', status: 'ready', mime: 'image/png', size: 10, sha256: '0'.repeat(64), key: `${mediaId}/original`, name: null,
+          width: 1, height: 1, durationMs: null, blurhash: null, waveform: null, thumbnail: null, poster: null, error: null, createdAt: 3, releasedAt: null,
+        };
+      };
+      const sendImage = (s: Store, conversationId: ConversationId, sender: AccountId, mediaId: MediaId) =>
+        s.events.append({
+          type: 'message', id: id<MessageId>('message'), conversationId, sender, at: Date.now(), deviceId: `dev_${sender.slice(4)}` as DeviceId,
+          clientMsgId: id('event'), content: { kind: 'image', mediaId, caption: 'look' },
+        });
+
+      it('a database made before media (migration 3) gets its tables; messages sent before keep working', async () => {
+        const first = await store();
+        const [a, b] = [await account(first), await account(first)];
+        const { conversation } = await first.conversations.getOrCreateDirect(a, b, id('conversation'), id('event'), 1);
+        const before = await send(first, conversation.id, a, 'before media');
+        await first.close();
+        await query('DROP TABLE sticker_installs, stickers, sticker_packs, media_refs, media');
+        await query('DELETE FROM schema_migrations WHERE version = 3');
+
+        const s = await store();
+        const m = media(a);
+        await s.media.create(m, null);
+        const sent = await sendImage(s, conversation.id, a, m.id);
+        expect(await s.media.canRead(m.id, b)).toBe(true);
+        expect(sent.event.seq).toBe(before.event.seq + 1);
+      });
+
+      it('nodes deleting the last two messages that reference an object at once release it', async () => {
+        const [n1, n2] = [await store({ poolSize: 2 }), await store({ poolSize: 2 })];
+        const [a, b, c] = [await account(n1), await account(n1), await account(n1)];
+        const ab = (await n1.conversations.getOrCreateDirect(a, b, id('conversation'), id('event'), 1)).conversation.id;
+        const ac = (await n1.conversations.getOrCreateDirect(a, c, id('conversation'), id('event'), 1)).conversation.id;
+        for (let round = 0; round < 10; round++) {
+          const m = media(a);
+          await n1.media.create(m, null);
+          const [x, y] = [await sendImage(n1, ab, a, m.id), await sendImage(n2, ac, a, m.id)];
+          await Promise.all([
+            n1.events.append({ type: 'delete', id: id<EventId>('event'), conversationId: ab, sender: a, at: 10, messageId: x.event.id }),
+            n2.events.append({ type: 'delete', id: id<EventId>('event'), conversationId: ac, sender: a, at: 10, messageId: y.event.id }),
+          ]);
+          expect((await n1.media.get(m.id))!.releasedAt).toBe(10);
+        }
+      });
+
+      it('deleteIfUnreferenced racing a send: either the object is kept and referenced, or deleted and the send refused', async () => {
+        const [n1, n2] = [await store({ poolSize: 2 }), await store({ poolSize: 2 })];
+        const [a, b] = [await account(n1), await account(n1)];
+        const ab = (await n1.conversations.getOrCreateDirect(a, b, id('conversation'), id('event'), 1)).conversation.id;
+        for (let round = 0; round < 10; round++) {
+          const m = media(a);
+          await n1.media.create(m, null);
+          const [sent, deleted] = await Promise.allSettled([sendImage(n1, ab, a, m.id), n2.media.deleteIfUnreferenced(m.id)]);
+          const kept = deleted.status === 'fulfilled' && !deleted.value;
+          if (kept) {
+            expect(sent.status).toBe('fulfilled');
+            expect(await n2.media.canRead(m.id, b)).toBe(true);
+          } else {
+            expect(deleted).toMatchObject({ status: 'fulfilled', value: true });
+            expect(await n2.media.get(m.id)).toBeNull();
+            if (sent.status === 'rejected') expect(sent.reason).toMatchObject({ code: 'media_not_found' });
+          }
+        }
       });
     });
 

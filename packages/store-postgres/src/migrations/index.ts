@@ -1,11 +1,13 @@
 import { sql as init } from './0001_init.js';
 import { sql as sharedState } from './0002_shared_state.js';
+import { sql as media } from './0003_media.js';
 import type { Db } from '../db.js';
 
 /** Schema changes in order. Append only: a released migration is never edited. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: 'init', sql: init },
   { version: 2, name: 'shared_state', sql: sharedState },
+  { version: 3, name: 'media', sql: media },
 ];
 
 /** Advisory lock key of migrations (any constant; 0x6f747472 is "ottr"). */
