@@ -49,7 +49,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
     throw err;
   }
   logger.info(
-    { url, nodeId: config.nodeId, store: config.store.driver, bus: config.bus.driver, presence: config.presence.driver, rateLimiter: config.rateLimiter.driver, dataDir: config.dataDir, adminApi: config.admin.token !== '' },
+    { url, nodeId: config.nodeId, store: config.store.driver, bus: config.bus.driver, presence: config.presence.driver, rateLimiter: config.rateLimiter.driver, media: config.mediaStore.driver, dataDir: config.dataDir, adminApi: config.admin.token !== '' },
     'ottr listening',
   );
 

@@ -22,9 +22,10 @@ describe('LOG_FORMATTERS', () => {
       req: { headers: { authorization: 'Bearer t2', host: 'x' } },
       body: { refreshToken: 't3', code: '123456', phone: '+1555' },
       session: { tokens: { accessToken: 't4' } },
+      mediaStore: { s3: { accessKeyId: 'AKIA', secretAccessKey: 't5' } },
     });
     const text = JSON.stringify(lines()[0]);
-    for (const secret of ['t1', 't2', 't3', 't4', '123456']) expect(text).not.toContain(`"${secret}"`);
+    for (const secret of ['t1', 't2', 't3', 't4', 't5', '123456']) expect(text).not.toContain(`"${secret}"`);
     expect(text).not.toContain('Bearer');
     expect(text).toContain('+1555');
     expect(text).toContain('"host":"x"');
