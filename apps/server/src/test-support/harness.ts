@@ -39,10 +39,12 @@ let counter = 0;
 
 /**
  * Starts a real node in this process on 127.0.0.1, an ephemeral port and a fresh temporary
- * data directory (SQLite file, dev outbox), with logs captured instead of printed.
+ * data directory (SQLite file, dev outbox; removed on close), with logs captured instead of
+ * printed. `config.dataDir` picks another data directory, which is kept (a later node may reuse it).
  */
 export async function startTestNode(config: NodeOverrides['config'] = {}): Promise<TestNode> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'ottr-test-'));
+  const ownDir = config.dataDir === undefined;
+  const dataDir = config.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'ottr-test-')));
   const logs: string[] = [];
   const logDestination = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -90,7 +92,7 @@ export async function startTestNode(config: NodeOverrides['config'] = {}): Promi
     async close() {
       await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
       await node.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

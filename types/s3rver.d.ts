@@ -6,6 +6,8 @@ declare module 's3rver' {
     port?: number;
     directory?: string;
     silent?: boolean;
+    /** Buckets created at startup. */
+    configureBuckets?: { name: string }[];
   }
   export default class S3rver {
     constructor(options?: S3rverOptions);
