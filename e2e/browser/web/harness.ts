@@ -69,12 +69,21 @@ interface PersonHandle extends Person {
 
 let emailCounter = 0;
 
+/** Options of a web test file. */
+export interface WebOptions {
+  /** Chromium flags on top of CHROMIUM_ARGS (e.g. a fake microphone). */
+  chromiumArgs?: readonly string[];
+}
+
+/** Flags for a fake microphone that needs no permission prompt (a beep on a loop). */
+export const FAKE_MICROPHONE = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] as const;
+
 /**
  * A describe block of web-app tests (one per test file): one server process and one Chromium,
  * started in beforeAll, stopped in afterAll. Without Chromium the tests are skipped with the
  * reason on a developer machine and fail in CI (the rule of e2e/browser/support/harness.ts).
  */
-export function describeWeb(name: string, body: (web: WebHarness) => void): void {
+export function describeWeb(name: string, body: (web: WebHarness) => void, options: WebOptions = {}): void {
   describe(name, () => {
     let missing: string | null = null;
     let browser: Browser | undefined;
@@ -90,7 +99,7 @@ export function describeWeb(name: string, body: (web: WebHarness) => void): void
       if (missing) return;
       fileName = path.basename(suite.file.name).replace(/\.test\.ts$/, '');
       await rm(path.join(FAILURE_DIR, fileName), { recursive: true, force: true });
-      const [b, s] = await Promise.allSettled([chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 30_000 }), startServerProcess()]);
+      const [b, s] = await Promise.allSettled([chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])], timeout: 30_000 }), startServerProcess()]);
       if (b.status === 'fulfilled') browser = b.value;
       if (s.status === 'fulfilled') server = s.value;
       if (b.status === 'rejected') throw b.reason;

@@ -5,14 +5,14 @@ const FOCUSABLE = 'a[href], button:not(:disabled), input:not(:disabled), textare
 /**
  * Focus handling of a modal (dialogs, the lightbox): on mount focus moves into `ref` (its
  * [autofocus] element, else the first field or button that is not a close button, else the
- * modal itself) and returns, on unmount, to where it was. The returned key handler keeps Tab
+ * modal itself; disabled controls cannot take focus) and returns, on unmount, to where it was. The returned key handler keeps Tab
  * inside the modal.
  */
 export function useModalFocus(ref: RefObject<HTMLElement | null>): (e: KeyboardEvent) => void {
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
     const node = ref.current;
-    const first = node?.querySelector<HTMLElement>('[autofocus], input, textarea, select, button:not([data-close])');
+    const first = node?.querySelector<HTMLElement>('[autofocus], input:not(:disabled), textarea:not(:disabled), select:not(:disabled), button:not([data-close]):not(:disabled)');
     (first ?? node)?.focus();
     return () => before?.focus?.();
   }, [ref]);

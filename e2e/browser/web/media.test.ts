@@ -1,0 +1,121 @@
+// Media between two people in the web app, against a real server process (uploads, processing,
+// signed URLs): Alice sends Bob a photo with a caption through Attach and the send sheet, Bob
+// sees its thumbnail and opens it in the lightbox; Alice records a voice note with Chromium's
+// fake microphone and Bob plays it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Locator } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { composer, gone, message, messages, openChat, send, shown, signUp, startChat, until } from './app.js';
+import { describeWeb, FAKE_MICROPHONE, screenshot, type Person } from './harness.js';
+
+/** Width and height of a loaded <img> (0×0 until it has decoded a picture). */
+function naturalSize(img: Locator): Promise<[number, number]> {
+  return img.evaluate((el: HTMLImageElement) => [el.naturalWidth, el.naturalHeight] as [number, number]);
+}
+
+describeWeb(
+  'web app: media',
+  (web) => {
+    let dir: string;
+    let photo: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(path.join(tmpdir(), 'ottr-web-media-'));
+      // 800×500: a blue field with an orange sun, so the thumbnail (≤ 320 px) is a real resize.
+      photo = path.join(dir, 'sunset.png');
+      const sun = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#f08a24' } }).png().toBuffer();
+      await sharp({ create: { width: 800, height: 500, channels: 3, background: '#1c5d99' } })
+        .composite([{ input: sun, left: 300, top: 150 }])
+        .png()
+        .toFile(photo);
+    });
+    afterAll(async () => {
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    let alice: Person;
+    let bob: Person;
+
+    it('Alice sends Bob a photo with a caption; Bob sees the thumbnail in a box of the photo’s shape and opens the original in the lightbox', { timeout: 90_000 }, async () => {
+      [alice, bob] = await Promise.all([web.person('Alice'), web.person('Bob')]);
+      await Promise.all([signUp(alice, web.server), signUp(bob, web.server)]);
+      await startChat(alice, bob);
+      await send(alice, 'Look at this');
+      await openChat(bob, alice.name);
+      await shown(message(bob.page, 'Look at this'));
+
+      // Attach → the file → the send sheet with its preview; a caption; Send.
+      await alice.page.getByLabel('File to send').setInputFiles(photo);
+      const sheet = alice.page.getByRole('dialog', { name: 'Send photo' });
+      await shown(sheet);
+      await until('the preview to load', async () => (await naturalSize(sheet.getByRole('img', { name: 'Preview' })))[0], 800);
+      await sheet.getByRole('textbox', { name: 'Caption' }).fill('Sunset at the lake');
+      await screenshot(alice.page, 'media-send-sheet');
+      await sheet.getByRole('button', { name: 'Send' }).click();
+      await gone(sheet);
+
+      // Bob: the photo with its caption; the thumbnail loaded (≤ 320 px wide, the photo's 8:5 shape).
+      const article = message(bob.page, 'Sunset at the lake');
+      await shown(article);
+      const open = article.getByRole('button', { name: 'Open photo' });
+      const thumb = open.locator('img');
+      await until('Bob’s thumbnail to load', async () => (await naturalSize(thumb))[0] > 0, true);
+      const [w, h] = await naturalSize(thumb);
+      expect(w, 'the thumbnail is smaller than the original').toBeLessThanOrEqual(320);
+      expect(Math.abs(w / h - 800 / 500), 'the thumbnail keeps the photo’s shape').toBeLessThan(0.02);
+      const box = await open.boundingBox();
+      expect(Math.abs(box!.width / box!.height - 800 / 500), 'the bubble reserves a box of the photo’s shape').toBeLessThan(0.05);
+
+      // The lightbox: the original (800 px), Escape closes it, focus returns to the photo.
+      await open.click();
+      const lightbox = bob.page.getByRole('dialog', { name: 'Photo' });
+      await shown(lightbox);
+      const original = lightbox.getByRole('img', { name: 'Sunset at the lake' });
+      await until('the original in the lightbox', async () => (await naturalSize(original))[0], 800);
+      expect(await lightbox.getByRole('link', { name: 'Download' }).getAttribute('href'), 'Download asks for the file as an attachment').toContain('download=1');
+      await screenshot(bob.page, 'media-lightbox');
+      await bob.page.keyboard.press('Escape');
+      await gone(lightbox);
+      await until('focus back on the photo', () => bob.page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Open photo');
+
+      // The chat list says what the last message was.
+      await shown(bob.page.getByRole('list', { name: 'Conversations' }).getByText('Photo: Sunset at the lake'));
+    });
+
+    it('Alice records a voice note (the fake microphone); Bob sees its duration and waveform and plays it', { timeout: 90_000 }, async () => {
+      const record = alice.page.getByRole('button', { name: 'Record voice message' });
+      await until('the composer to be empty', () => composer(alice.page).inputValue(), '');
+      await record.click();
+      const timer = alice.page.getByRole('timer', { name: 'Recording time' });
+      await shown(timer);
+      await until('two seconds recorded', async () => (await timer.textContent()) === '0:02', true);
+      await screenshot(alice.page, 'media-recording');
+      await alice.page.getByRole('button', { name: 'Send voice message' }).click();
+      await shown(record);
+
+      // The voice note: the one message with a player.
+      const note = messages(bob.page).filter({ has: bob.page.getByRole('slider', { name: 'Position' }) });
+      const play = note.getByRole('button', { name: 'Play voice message' });
+      await shown(play);
+      const position = note.getByRole('slider', { name: 'Position' });
+      // The server measured it (ffmpeg): two seconds and a bit, at most about three.
+      const seconds = Number(await position.getAttribute('aria-valuemax'));
+      expect(seconds, 'the duration Bob sees').toBeGreaterThanOrEqual(2);
+      expect(seconds).toBeLessThanOrEqual(4);
+      await shown(note.getByText(/^0:0[2-4]$/));
+      // The waveform the server computed: bars of different heights (the fake microphone beeps).
+      const heights = await position.locator('span').evaluateAll((bars) => bars.map((b) => (b as HTMLElement).style.height));
+      expect(heights.length, 'waveform bars').toBeGreaterThan(10);
+      expect(new Set(heights).size, 'the waveform is not flat').toBeGreaterThan(1);
+      await screenshot(bob.page, 'media-voice-note');
+
+      await play.click();
+      await shown(note.getByRole('button', { name: 'Pause voice message' }));
+      await until('the position to move while it plays', async () => Number(await position.getAttribute('aria-valuenow')) >= 1, true);
+      await shown(note.getByRole('button', { name: 'Play voice message' }));
+    });
+  },
+  { chromiumArgs: FAKE_MICROPHONE },
+);
