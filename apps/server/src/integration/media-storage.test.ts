@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AccountId, ConversationListItem, Media, MediaId } from '@ottr/protocol';
+import type { ConversationListItem, Media, MediaId } from '@ottr/protocol';
 import { LocalMediaStore, UlidGenerator } from '@ottr/server';
 import { mediaFixtures } from '@ottr/server/testing';
 import { createSqliteStore } from '@ottr/store-sqlite';
@@ -78,7 +78,7 @@ describe('processing is a durable job', () => {
     const now = Date.now();
     await store.media.create(
       {
-        id, ownerId: ada.accountId as AccountId, kind: 'image', status: 'processing', mime: 'image/jpeg', size: 1, sha256: 'x', key: `${id}/original`, name: 'left.jpg',
+        id, ownerId: ada.accountId, kind: 'image', status: 'processing', mime: 'image/jpeg', size: 1, sha256: 'x', key: `${id}/original`, name: 'left.jpg',
         width: null, height: null, durationMs: null, blurhash: null, waveform: null, thumbnail: null, poster: null, error: null, createdAt: now, releasedAt: null,
       },
       { id: `job_${randomUUID()}`, kind: 'media.process', payload: { mediaId: id }, runAt: now, now },
