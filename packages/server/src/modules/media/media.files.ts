@@ -129,7 +129,11 @@ export function mediaFiles(o: MediaFilesOptions): { routes: RawRoutes; sweep(): 
         ? new AppError('payload_too_large', `A single-request upload may be at most ${formatBytes(limit)}; upload larger files with tus at ${TUS_PATH}`)
         : new AppError('media_too_large', `A ${kind} may be at most ${formatBytes(limit)}`);
     const declared = Number(req.headers['content-length'] ?? NaN);
-    if (declared > limit) throw tooLarge();
+    if (declared > limit) {
+      // Refused before reading: the unread body makes the connection unusable.
+      reply.header('connection', 'close');
+      throw tooLarge();
+    }
     await ready;
     const file = path.join(simpleDir, `post-${o.ids.next('media')}`);
     let received = 0;
