@@ -77,6 +77,12 @@ export interface TusUploadInput {
   signal?: AbortSignalLike | undefined;
 }
 
+/** tus-js-client measures a chunk by its `size` (Blobs have one; Uint8Arrays and streams get it). */
+function sized(body: unknown, size: number): unknown {
+  const b = body as { size?: unknown };
+  return typeof b.size === 'number' ? body : Object.assign(b, { size });
+}
+
 /** The OttrError a tus-js-client failure stands for: the server's problem body when it answered. */
 export function tusError(err: unknown): OttrError {
   if (err instanceof OttrError) return err;
@@ -135,7 +141,7 @@ export function tusUpload(input: TusUploadInput): Promise<string> {
         openFile: () =>
           Promise.resolve({
             size: source.size,
-            slice: async (start: number, end: number) => ({ value: await source.read(start, end), done: end >= source.size }),
+            slice: async (start: number, end: number) => ({ value: sized(await source.read(start, end), end - start), done: end >= source.size }),
             // The caller closes the source when the upload ends (tus-js-client may reopen nothing).
             close: () => undefined,
           }),

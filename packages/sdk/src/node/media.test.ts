@@ -17,15 +17,13 @@ async function text(stream: Readable): Promise<string> {
   return Buffer.concat(chunks).toString();
 }
 
-it('openPath streams byte ranges of a file with their size, named after it, identified by path, size and time', async () => {
+it('openPath streams byte ranges of a file, named after it, identified by path, size and time', async () => {
   const file = path.join(dir, 'notes.txt');
   await writeFile(file, 'hello, world');
   await utimes(file, 1000, 1000);
   const source = await openPath(file);
   expect(source).toMatchObject({ size: 12, name: 'notes.txt', identity: `file:${file}:12:1000000` });
-  const range = (await source.read(7, 12)) as Readable & { size: number };
-  expect(range.size).toBe(5);
-  expect(await text(range)).toBe('world');
+  expect(await text((await source.read(7, 12)) as Readable)).toBe('world');
 
   await writeFile(file, 'hello, World');
   await utimes(file, 2000, 2000);

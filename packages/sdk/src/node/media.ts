@@ -30,8 +30,7 @@ export async function openPath(file: string): Promise<OpenedSource> {
       const stream = createReadStream(absolute, { start, end: end - 1 });
       streams.add(stream);
       stream.once('close', () => streams.delete(stream));
-      // tus-js-client's Node HTTP stack sends `size` as the Content-Length.
-      return Object.assign(stream, { size: end - start });
+      return stream;
     },
     close: () => {
       for (const s of streams) s.destroy();
