@@ -7,7 +7,7 @@ export function mediaTests(s: Suite): void {
   const { f, test } = s;
 
   const job = (mediaId: MediaId): NewJob => ({ id: f.id('event'), kind: 'media.process', payload: { mediaId }, runAt: f.now(), now: f.now() });
-  const image = (mediaId: MediaId) => ({ kind: 'image' as const, mediaId, caption: 'photo' });
+  const image = (mediaId: MediaId) => ({ kind: 'image' as const, mediaId });
   const released = async (id: MediaId) => (await s.store.media.get(id))!.releasedAt;
 
   /** A pack of `owner` holding `mediaId`. */
