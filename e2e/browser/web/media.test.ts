@@ -116,6 +116,66 @@ describeWeb(
       await until('the position to move while it plays', async () => Number(await position.getAttribute('aria-valuenow')) >= 1, true);
       await shown(note.getByRole('button', { name: 'Play voice message' }));
     });
+
+    it('a file dropped on the chat reaches Bob as a card with its name, size and Download; a pasted image opens the send sheet; a sticker from a new pack shows large', { timeout: 90_000 }, async () => {
+      const { page } = alice;
+      // Drop: a DataTransfer with a file, as the browser hands it over when a file is dropped.
+      const notes = 'Meeting notes\n'.repeat(200);
+      const dropped = await page.evaluateHandle((text) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], 'notes.txt', { type: 'text/plain' }));
+        return dt;
+      }, notes);
+      const chat = page.getByRole('region', { name: 'Chat' });
+      await chat.dispatchEvent('dragenter', { dataTransfer: dropped });
+      await chat.dispatchEvent('dragover', { dataTransfer: dropped });
+      await chat.dispatchEvent('drop', { dataTransfer: dropped });
+      const sheet = page.getByRole('dialog', { name: 'Send file' });
+      await shown(sheet);
+      await sheet.getByRole('button', { name: 'Send' }).click();
+      await gone(sheet);
+
+      const download = messages(bob.page).getByRole('link', { name: 'Download notes.txt' });
+      await shown(download);
+      const card = messages(bob.page).filter({ has: bob.page.getByRole('link', { name: 'Download notes.txt' }) });
+      await shown(card.getByText('3 KB · TXT'));
+      const res = await bob.page.request.get((await download.getAttribute('href'))!);
+      expect(res.status()).toBe(200);
+      expect(res.headers()['content-disposition'], 'Download saves the file').toMatch(/^attachment/);
+      expect(await res.text()).toBe(notes);
+
+      // Paste: an image on the clipboard goes to the send sheet, not into the text.
+      const png = (await sharp({ create: { width: 40, height: 30, channels: 3, background: '#33aa55' } }).png().toBuffer()).toString('base64');
+      await composer(page).evaluate((box, data) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], 'image.png', { type: 'image/png' }));
+        box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+      }, png);
+      const pasted = page.getByRole('dialog', { name: 'Send photo' });
+      await shown(pasted);
+      await until('the pasted image in the preview', async () => (await naturalSize(pasted.getByRole('img', { name: 'Preview' })))[0], 40);
+      await pasted.getByRole('button', { name: 'Cancel' }).click();
+      await gone(pasted);
+      expect(await composer(page).inputValue(), 'nothing was pasted into the text').toBe('');
+
+      // Stickers: a new pack, a sticker added from a file, sent with a click.
+      const sticker = path.join(dir, 'star.png');
+      await sharp({ create: { width: 256, height: 256, channels: 4, background: { r: 250, g: 200, b: 20, alpha: 1 } } }).png().toFile(sticker);
+      await page.getByRole('button', { name: 'Emoji' }).click();
+      await page.getByRole('tab', { name: 'Stickers' }).click();
+      const picker = page.getByRole('tabpanel', { name: 'Stickers' });
+      await picker.getByRole('textbox', { name: 'Pack name' }).fill('Our jokes');
+      await picker.getByRole('button', { name: 'New sticker pack' }).click();
+      const pack = picker.getByRole('region', { name: 'Our jokes' });
+      await shown(pack);
+      await pack.getByLabel('Add sticker to Our jokes').setInputFiles(sticker);
+      await pack.getByRole('button', { name: 'Sticker', exact: true }).click();
+
+      const received = messages(bob.page).getByRole('img', { name: 'Sticker' });
+      await shown(received);
+      await until('Bob’s sticker to load', async () => (await naturalSize(received))[0], 256);
+      await screenshot(bob.page, 'media-file-and-sticker');
+    });
   },
   { chromiumArgs: FAKE_MICROPHONE },
 );
