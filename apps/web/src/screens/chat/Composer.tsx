@@ -69,6 +69,14 @@ export function Composer({
     field.current?.focus();
   }, [replying, editing]);
 
+  // Back to the text when a voice note is sent or thrown away (the recording bar had the focus).
+  const recording = voice.active;
+  const wasRecording = useRef(false);
+  useEffect(() => {
+    if (wasRecording.current && !recording) field.current?.focus();
+    wasRecording.current = recording;
+  }, [recording]);
+
   // Editing puts the message's text in the field; the draft comes back afterwards.
   useEffect(() => {
     if (editing) {

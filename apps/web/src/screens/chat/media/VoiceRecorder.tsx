@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Icon } from '../../../components/Icon.js';
 import { durationText } from './format.js';
 import { infoOf, type MediaContent } from './kinds.js';
@@ -45,14 +45,26 @@ const LIVE_BARS = 48;
 
 /**
  * The composer's recording bar: Cancel recording, the recording dot and time, the live level,
- * Send voice message; while the note uploads, its progress.
+ * Send voice message (focused once recording runs); while the note uploads, its progress.
+ * Escape cancels.
  */
 export function RecordingBar({ voice }: { voice: VoiceNote }) {
   const { recorder, upload } = voice;
+  const sendButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (recorder.phase === 'recording') sendButton.current?.focus();
+  }, [recorder.phase]);
   const uploading = upload.progress !== null;
   const padded = [...Array.from({ length: Math.max(0, LIVE_BARS - recorder.levels.length) }, () => 0), ...recorder.levels];
   return (
-    <div className="composer-row recording-bar">
+    <div
+      className="composer-row recording-bar"
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape') return;
+        e.stopPropagation();
+        voice.cancel();
+      }}
+    >
       <button type="button" className="icon-btn" aria-label="Cancel recording" onClick={voice.cancel}>
         <Icon name="trash" />
       </button>
@@ -73,7 +85,7 @@ export function RecordingBar({ voice }: { voice: VoiceNote }) {
           </span>
         </>
       )}
-      <button type="button" className="icon-btn composer-send" aria-label="Send voice message" disabled={recorder.phase !== 'recording'} onClick={() => void voice.send()}>
+      <button ref={sendButton} type="button" className="icon-btn composer-send" aria-label="Send voice message" disabled={recorder.phase !== 'recording'} onClick={() => void voice.send()}>
         <Icon name="send" />
       </button>
     </div>

@@ -51,6 +51,8 @@ export function useRecorder(): Recorder {
   const [levels, setLevels] = useState<number[]>([]);
   const [error, setError] = useState<string | null>(null);
   const session = useRef<Session | null>(null);
+  /** False once unmounted: a microphone granted after that is released at once. */
+  const mounted = useRef(true);
 
   const end = useCallback((): Session | null => {
     const s = session.current;
@@ -65,13 +67,14 @@ export function useRecorder(): Recorder {
     return s;
   }, []);
 
-  useEffect(
-    () => () => {
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
       const s = end();
       if (s && s.recorder.state !== 'inactive') s.recorder.stop();
-    },
-    [end],
-  );
+    };
+  }, [end]);
 
   const start = useCallback(async () => {
     if (session.current) return;
@@ -83,6 +86,10 @@ export function useRecorder(): Recorder {
     } catch (err) {
       setPhase('idle');
       setError(micError(err));
+      return;
+    }
+    if (!mounted.current) {
+      stream.getTracks().forEach((t) => t.stop());
       return;
     }
     const mimeType = TYPES.find((t) => MediaRecorder.isTypeSupported(t));
