@@ -1,5 +1,5 @@
 // The one place where the CLI creates SDK clients and turns SDK errors into CLI errors.
-import { createClient, isOttrError, type ClientOptions, type OttrClient, type OttrError } from '@ottr/sdk/node';
+import { createClient, isOttrError, type ClientOptions, type NodeOttrClient, type OttrClient, type OttrError } from '@ottr/sdk/node';
 import type { Ctx } from './context.js';
 import { CliError, notSignedIn } from './errors.js';
 import { guardRefresh } from './profile/refresh-guard.js';
@@ -8,7 +8,7 @@ import type { Profile, StoredSession } from './profile/store.js';
 
 /** A client of the profile's signed-in device. */
 export interface Signed {
-  client: OttrClient;
+  client: NodeOttrClient;
   server: string;
   profile: Profile;
   session: StoredSession;

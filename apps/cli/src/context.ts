@@ -2,7 +2,7 @@ import { parse, type Globals, type Parsed } from './args.js';
 import { CliError } from './errors.js';
 import type { Io } from './io.js';
 import { style, type Style } from './output/text.js';
-import { Progress } from './output/progress.js';
+import { Progress, type CountFormat } from './output/progress.js';
 import { configDir, ProfileStore } from './profile/store.js';
 import { Prompter } from './prompt.js';
 
@@ -57,8 +57,14 @@ export class Ctx {
     this.io.stderr(text.endsWith('\n') ? text : `${text}\n`);
   }
 
-  progress(label: string, total?: number): Progress {
-    return new Progress(this.io.stderr, !this.json && (this.io.stderrIsTTY ?? process.stderr.isTTY === true), label, total);
+  /**
+   * Progress on stderr: a bar on a terminal (not with --json); with `lines`, a `label 25%` line
+   * per quarter when stderr is not a terminal (logs of long transfers).
+   */
+  progress(label: string, total?: number, opts: { lines?: boolean; format?: CountFormat } = {}): Progress {
+    const tty = this.io.stderrIsTTY ?? process.stderr.isTTY === true;
+    const mode = this.json ? 'off' : tty ? 'bar' : opts.lines ? 'lines' : 'off';
+    return new Progress(this.io.stderr, mode, label, total, opts.format);
   }
 
   get stdinIsTTY(): boolean {

@@ -11,6 +11,8 @@ const COMMANDS = [
   ['whoami'],
   ['chats'],
   ['send'],
+  ['download'],
+  ['stickers'],
   ['history'],
   ['tail'],
   ['group', 'create'],

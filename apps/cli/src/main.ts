@@ -15,7 +15,9 @@ Commands:
   logout                    Sign this device out and forget its session
   whoami                    Show who this profile is signed in as
   chats                     List your conversations
-  send <to> <text…>         Send a message to a conversation, +phone or email
+  send <to> <text…>         Send a message to a conversation, +phone or email (--file, --location, --contact, --sticker)
+  download <msg_…|med_…>    Save the file of a media message
+  stickers [create|add]     Your sticker packs
   history <conversation>    Show a conversation's messages
   tail [<conversation>]     Stream messages, receipts and typing live until Ctrl-C
   group create|add|remove   Create groups and manage their members
@@ -42,6 +44,8 @@ const COMMANDS: Record<string, () => Promise<Runner>> = {
   whoami: async () => (await import('./commands/auth.js')).whoamiCommand,
   chats: async () => (await import('./commands/chats.js')).chatsCommand,
   send: async () => (await import('./commands/send.js')).sendCommand,
+  download: async () => (await import('./commands/download.js')).downloadCommand,
+  stickers: async () => (await import('./commands/stickers.js')).stickersCommand,
   history: async () => (await import('./commands/history.js')).historyCommand,
   tail: async () => (await import('./commands/tail.js')).tailCommand,
   group: async () => (await import('./commands/group.js')).groupCommand,
@@ -79,7 +83,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number |
 
 /** `group add`, `admin accounts list`: the words that name the subcommand (for error prefixes). */
 function subcommandWords(command: string, args: string[]): string[] {
-  const depth = command === 'group' ? 1 : command === 'admin' ? (args[0] === 'accounts' ? 2 : 1) : 0;
+  const depth = command === 'group' || command === 'stickers' ? 1 : command === 'admin' ? (args[0] === 'accounts' ? 2 : 1) : 0;
   const words: string[] = [];
   for (const a of args.slice(0, depth)) {
     if (a.startsWith('-')) break;

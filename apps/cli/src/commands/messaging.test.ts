@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import type { ConversationId, EventId } from '@ottr/protocol';
 import { createClient, type SessionInput } from '@ottr/sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, startServer, User, type TestServer } from '../test-support/harness.js';
+import { cleanup, startServer, tempDir, User, type TestServer } from '../test-support/harness.js';
 
 interface JsonEvent {
   type: string;
@@ -13,6 +14,24 @@ interface JsonEvent {
   accountId?: string;
   readSeq?: number;
   deliveredSeq?: number;
+}
+
+/** A real PNG of width×height grey pixels (RGB, 8 bits), built with zlib alone. */
+function png(width: number, height: number): Buffer {
+  const chunk = (type: string, body: Buffer) => {
+    const typed = Buffer.concat([Buffer.from(type, 'latin1'), body]);
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(body.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(typed));
+    return Buffer.concat([head, typed, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const rows = Buffer.concat(Array.from({ length: height }, () => Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0x80)])));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 let server: TestServer;
@@ -166,7 +185,7 @@ describe('ottr send, tail, chats, history', { timeout: 90_000 }, () => {
     }
   });
 
-  it('send fails with the server’s code: not a member (exit 1), unknown person, --file not available', async () => {
+  it('send fails with the server’s code: not a member (exit 1), unknown person; a missing --file', async () => {
     const cy = await User.create(server);
     await cy.login('cy@example.com');
     const notMember = await cy.run(['send', cid, 'hi']);
@@ -179,14 +198,39 @@ describe('ottr send, tail, chats, history', { timeout: 90_000 }, () => {
     expect(nobody.code).toBe(1);
     expect(nobody.stderr).toContain('no account on this server has nobody@example.com');
 
-    const file = await ada.run(['send', cid, '--file', '/etc/hostname']);
+    const file = await ada.run(['send', cid, '--file', '/nonexistent/photo.png']);
     expect(file.code).toBe(1);
-    expect(file.stderr).toContain('sending files is not available yet');
+    expect(file.stderr).toBe('ottr send: no such file: /nonexistent/photo.png\n');
 
     const usage = await ada.run(['send', 'someone', 'hi']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("'someone' is not a conversation id");
     expect((await ada.run(['send', cid])).code).toBe(2); // no text
+  });
+
+  it('send --file uploads (progress lines on a non-terminal stderr) and sends an image, --location a place; history says them in words; download saves the file, never over one', async () => {
+    const dir = await tempDir('ottr-cli-media-');
+    const photo = path.join(dir, 'lake.png');
+    await writeFile(photo, png(40, 30));
+    const sent = await ada.run(['send', cid, '--file', photo, '--caption', 'The lake']);
+    expect(sent.code).toBe(0);
+    expect(sent.stderr).toMatch(/^(uploading lake\.png \d+%\n)*uploading lake\.png 100%\n$/);
+    const messageId = /^✓ sent to .+ #\d+ (msg_\w+)\n$/.exec(sent.stdout)![1]!;
+    expect((await ada.run(['send', cid, '--location', '52.52,13.405', '--name', 'Berlin'])).code).toBe(0);
+
+    const history = (await ben.run(['history', cid, '--limit', '2'])).stdout;
+    expect(history).toMatch(/ image lake\.png 40×30 \d+ B — The lake\n/);
+    expect(history).toContain('location 52.52, 13.405 (Berlin) https://www.openstreetmap.org/?mlat=52.52&mlon=13.405');
+
+    const out = await tempDir('ottr-cli-download-');
+    const copy = path.join(out, 'lake.png');
+    const saved = await ben.run(['download', messageId, '-o', out, '--json']);
+    expect(saved.code).toBe(0);
+    expect(JSON.parse(saved.stdout)).toEqual({ mediaId: expect.stringMatching(/^med_/), path: copy, size: png(40, 30).length, mime: 'image/png' });
+    expect(await readFile(copy)).toEqual(png(40, 30));
+    const again = await ben.run(['download', messageId, '-o', out]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`ottr download: ${copy} exists — pass --force to replace it`);
   });
 
   it('a +phone opens (then reuses) the direct chat with the person who signed in with it', async () => {

@@ -1,5 +1,6 @@
 // How conversation events read in a terminal: content previews, system events in words, status marks.
 import type { Content, ConversationEvent, ConversationListItem, MessageEvent } from '@ottr/protocol';
+import { contactText, locationText, mediaText } from './media.js';
 
 /** Display names by account id; the signed-in account reads "you". */
 export class Names {
@@ -32,21 +33,18 @@ export class Names {
   }
 }
 
-/** One line of text for a message's content. */
+/** One line of text for a message's content (media, locations and contacts in words). */
 export function contentText(content: Content | null): string {
   if (content === null) return '(deleted)';
   switch (content.kind) {
     case 'text':
       return content.text;
     case 'location':
-      return `📍 ${[content.name, content.address].filter(Boolean).join(', ') || `${content.lat}, ${content.lng}`}`;
+      return locationText(content);
     case 'contact':
-      return `👤 ${content.name}${content.phones?.[0] ? ` ${content.phones[0]}` : content.emails?.[0] ? ` ${content.emails[0]}` : ''}`;
-    default: {
-      const caption = 'caption' in content && content.caption ? ` ${content.caption}` : '';
-      const name = content.media?.name ? ` ${content.media.name}` : '';
-      return `[${content.kind}${name}]${caption}`;
-    }
+      return contactText(content);
+    default:
+      return mediaText(content);
   }
 }
 

@@ -66,12 +66,12 @@ describe('progress bar', () => {
 describe('Progress', () => {
   it('draws on stderr only when enabled, and erases its line when done', () => {
     let drawn = '';
-    const bar = new Progress((t) => (drawn += t), true, 'history', 10);
+    const bar = new Progress((t) => (drawn += t), 'bar', 'history', 10);
     bar.update(10);
     bar.done();
     expect(drawn).toBe('\r\u001b[2Khistory [########################] 100% 10/10\r\u001b[2K');
     let silent = '';
-    const off = new Progress((t) => (silent += t), false, 'history', 10);
+    const off = new Progress((t) => (silent += t), 'off', 'history', 10);
     off.update(5);
     off.done();
     expect(silent).toBe('');

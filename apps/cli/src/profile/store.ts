@@ -23,6 +23,8 @@ export interface Profile {
   session?: StoredSession;
   /** The admin credential stored by `ottr admin login`. */
   adminToken?: string;
+  /** Unfinished uploads of the SDK (tus URLs by fingerprint), to resume them. */
+  uploads?: Record<string, unknown>;
 }
 
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
