@@ -1,14 +1,17 @@
 // client.media and client.stickers against a real server: tus uploads with progress, an upload
 // interrupted and resumed (bytes counted by a proxy in front of the server), downloads, signed
 // URLs, a media message between two people, sticker packs, and a refused file.
+import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, MemoryStore, OttrError, type NodeOttrClient } from '@ottr/sdk/node';
+import { createClient, FileStore, KEYS, MemoryStore, OttrError, type NodeOttrClient } from '@ottr/sdk/node';
 import { startServer, type SignedIn, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -180,3 +183,29 @@ describe('client.stickers', () => {
     expect((await ada.stickers.get(pack.id)).stickers).toEqual([]);
   });
 });
+
+describe('docs/sdk.md §14', () => {
+  it('the example uploads a picture, sends it and shows its thumbnail, as a reader would run it', async () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const doc = await readFile(path.join(root, 'docs/sdk.md'), 'utf8');
+    const example = /## 14\. Media[\s\S]*?```js\n([\s\S]*?)```/.exec(doc)![1]!;
+    const [sa, sb] = await Promise.all([server.signIn(), server.signIn()]);
+    const store = path.join(dir, 'example.json');
+    await new FileStore(store).write([[KEYS.session, sa]]);
+    const photo = await noisyPng('example.png', 120, 90);
+
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', example, '--', 'send-photo.mjs', photo, sb.email], {
+      cwd: root,
+      env: { ...process.env, OTTR_URL: server.url, OTTR_STORE: store },
+    });
+    expect(stdout).toMatch(/uploading 100%\nuploaded med_\w+ 120×90 image\/png\n/);
+    expect(stdout).toMatch(new RegExp(`thumbnail at ${server.url}/v1/media/med_\\w+/thumbnail\\?`));
+    expect(stdout).toMatch(/sent; thumbnail \d+ bytes\n$/);
+
+    const ben = client(sb);
+    const [chat] = await ben.conversations.load();
+    const last = (await ben.messages.history(chat!.conversation.id)).messages.at(-1);
+    expect(last?.content).toMatchObject({ kind: 'image', caption: 'example.png', media: { width: 120, height: 90 } });
+  });
+});
+
