@@ -151,6 +151,25 @@ describe('client.media', () => {
     expect(Buffer.from(await ben.media.download(media.id))).toEqual(bytes);
   });
 
+  it('an access token that expired before the upload is refreshed when the tus endpoint says so, and the upload goes through', async () => {
+    const short = await startServer({ auth: { accessTokenTtlMs: 1000 } });
+    try {
+      const s = await short.signIn();
+      // Without the expiry the client cannot refresh ahead of time: the server's 401 must do it.
+      const { accessTokenExpiresAt, ...session } = s;
+      const c = createClient({ baseUrl: short.url, session, store: new MemoryStore() });
+      clients.push(c);
+      const events: string[] = [];
+      c.on('session', (e) => events.push(e.type));
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, accessTokenExpiresAt - Date.now() + 100)));
+      const bytes = await readFile(await noisyPng('late.png', 32, 32));
+      expect(await c.media.upload(bytes, { kind: 'image' })).toMatchObject({ status: 'ready', size: bytes.length });
+      expect(events[0]).toBe('refreshed');
+    } finally {
+      await short.close();
+    }
+  });
+
   it('a .exe renamed .png is refused with media_type_not_allowed', async () => {
     const ada = client(await server.signIn());
     const file = path.join(dir, 'setup.png');

@@ -108,7 +108,6 @@ export function tusUpload(input: TusUploadInput): Promise<string> {
       return;
     }
     let lastToken: string | null = null;
-    let refreshing: Promise<void> | null = null;
     let settled = false;
     const finish = (error: OttrError | null) => {
       if (settled) return;
@@ -146,8 +145,8 @@ export function tusUpload(input: TusUploadInput): Promise<string> {
             close: () => undefined,
           }),
       },
+      // accessToken() waits for a refresh in flight (started below when a token expired).
       onBeforeRequest: async (req: HttpRequest) => {
-        if (refreshing) await refreshing;
         lastToken = await input.accessToken();
         req.setHeader('Authorization', `Bearer ${lastToken}`);
       },
@@ -155,8 +154,8 @@ export function tusUpload(input: TusUploadInput): Promise<string> {
         if (!err.originalResponse) return !(err.causingError instanceof OttrError);
         const status = err.originalResponse.getStatus();
         if (status === 401 && lastToken !== null && tusError(err).code === 'token_expired') {
-          refreshing = input.refresh(lastToken).finally(() => (refreshing = null));
-          refreshing.catch(() => undefined);
+          // A failed refresh fails the retry's accessToken() with the session's error.
+          input.refresh(lastToken).catch(() => undefined);
           return true;
         }
         return status >= 500 || status === 409 || status === 423 || status === 429;
