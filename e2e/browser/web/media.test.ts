@@ -46,8 +46,10 @@ describeWeb(
       await openChat(bob, alice.name);
       await shown(message(bob.page, 'Look at this'));
 
-      // Attach → the file → the send sheet with its preview; a caption; Send.
-      await alice.page.getByLabel('File to send').setInputFiles(photo);
+      // Attach → Photo, video or file → the browser's file chooser → the send sheet with its preview; a caption; Send.
+      await alice.page.getByRole('button', { name: 'Attach' }).click();
+      const [chooser] = await Promise.all([alice.page.waitForEvent('filechooser'), alice.page.getByRole('menuitem', { name: 'Photo, video or file' }).click()]);
+      await chooser.setFiles(photo);
       const sheet = alice.page.getByRole('dialog', { name: 'Send photo' });
       await shown(sheet);
       await until('the preview to load', async () => (await naturalSize(sheet.getByRole('img', { name: 'Preview' })))[0], 800);
@@ -178,6 +180,33 @@ describeWeb(
       await shown(received);
       await until('Bob’s sticker to load', async () => (await naturalSize(received))[0], 256);
       await screenshot(bob.page, 'media-file-and-sticker');
+    });
+
+    it('Alice sends her location (the browser’s position) and a contact card; Bob sees the place, its coordinates and a map link, and the card', { timeout: 60_000 }, async () => {
+      const { page } = alice;
+      await alice.context.grantPermissions(['geolocation'], { origin: web.server.url });
+      await alice.context.setGeolocation({ latitude: 51.508, longitude: -0.128 });
+      await page.getByRole('button', { name: 'Attach' }).click();
+      await page.getByRole('menuitem', { name: 'Location' }).click();
+      const where = page.getByRole('dialog', { name: 'Send location' });
+      await shown(where.getByText('51.50800° N, 0.12800° W'));
+      await where.getByRole('textbox', { name: 'Place name (optional)' }).fill('Trafalgar Square');
+      await where.getByRole('button', { name: 'Send' }).click();
+      await gone(where);
+
+      const place = message(bob.page, 'Trafalgar Square');
+      await shown(place.getByText('51.50800° N, 0.12800° W'));
+      expect(await place.getByRole('link', { name: 'Open in OpenStreetMap' }).getAttribute('href')).toBe('https://www.openstreetmap.org/?mlat=51.50800&mlon=-0.12800#map=16/51.50800/-0.12800');
+
+      await page.getByRole('button', { name: 'Attach' }).click();
+      await page.getByRole('menuitem', { name: 'Contact' }).click();
+      const contact = page.getByRole('dialog', { name: 'Send contact' });
+      await contact.getByRole('textbox', { name: 'Name' }).fill('Dana Scully');
+      await contact.getByRole('textbox', { name: 'Phone' }).fill('+44 7700 900123');
+      await contact.getByRole('button', { name: 'Send' }).click();
+      await gone(contact);
+      await shown(message(bob.page, 'Dana Scully').getByText('+44 7700 900123'));
+      await shown(bob.page.getByRole('list', { name: 'Conversations' }).getByText('Contact: Dana Scully'));
     });
   },
   { chromiumArgs: FAKE_MICROPHONE },

@@ -1,12 +1,14 @@
 import { useEffect, useLayoutEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
-import { LIMITS, type AccountId, type ConversationId, type LocalMessage } from '@ottr/sdk/browser';
+import { LIMITS, type AccountId, type Content, type ConversationId, type LocalMessage } from '@ottr/sdk/browser';
 import { useOttr } from '../../app/ottr.js';
 import { Icon } from '../../components/Icon.js';
 import { errorText, useToast } from '../../components/Toasts.js';
 import { EmojiPicker } from './EmojiPicker.js';
 import { excerpt } from './MessageContent.js';
 import { draftKey, loadDraft, saveDraft, sendProblem } from './drafts.js';
-import { infoOf, type MediaContent } from './media/kinds.js';
+import { Menu } from '../../components/Menu.js';
+import { infoOf } from './media/kinds.js';
+import { ShareContact, ShareLocation } from './media/ShareDialogs.js';
 import { StickerPicker } from './media/StickerPicker.js';
 import { RecordingBar, useVoiceNote } from './media/VoiceRecorder.js';
 
@@ -49,8 +51,8 @@ export function Composer({
   onEditLast: () => void;
   /** A file was picked or pasted: the chat opens the send sheet. */
   onAttach: (file: File) => void;
-  /** Sends a voice note or a sticker (as a reply when replying). */
-  onSendContent: (content: MediaContent) => void;
+  /** Sends a voice note, a sticker, a location or a contact (as a reply when replying). */
+  onSendContent: (content: Content) => void;
 }) {
   const { client } = useOttr();
   const toast = useToast();
@@ -59,6 +61,9 @@ export function Composer({
   const [error, setError] = useState<string | null>(null);
   const [picker, setPicker] = useState<'emoji' | 'stickers' | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const attachButton = useRef<HTMLButtonElement>(null);
+  const [attachMenu, setAttachMenu] = useState(false);
+  const [sharing, setSharing] = useState<'location' | 'contact' | null>(null);
   const voice = useVoiceNote(onSendContent);
   const field = useRef<HTMLTextAreaElement>(null);
   const caret = useRef<{ start: number; end: number } | null>(null);
@@ -238,6 +243,21 @@ export function Composer({
           </div>
         </div>
       ) : null}
+      {attachMenu && attachButton.current ? (
+        <Menu
+          label="Attach"
+          at={attachButton.current}
+          returnTo={attachButton.current}
+          onClose={() => setAttachMenu(false)}
+          items={[
+            { label: 'Photo, video or file', onSelect: () => fileInput.current?.click() },
+            { label: 'Location', onSelect: () => setSharing('location') },
+            { label: 'Contact', onSelect: () => setSharing('contact') },
+          ]}
+        />
+      ) : null}
+      {sharing === 'location' ? <ShareLocation onSend={onSendContent} onClose={() => setSharing(null)} /> : null}
+      {sharing === 'contact' ? <ShareContact onSend={onSendContent} onClose={() => setSharing(null)} /> : null}
       {voice.active ? (
         <RecordingBar voice={voice} />
       ) : (
@@ -256,7 +276,16 @@ export function Composer({
         >
           <Icon name="emoji" />
         </button>
-        <button type="button" className="icon-btn" aria-label="Attach" title="Attach a photo, video or file" disabled={editing !== null} onClick={() => fileInput.current?.click()}>
+        <button
+          type="button"
+          className="icon-btn"
+          aria-label="Attach"
+          aria-haspopup="menu"
+          aria-expanded={attachMenu}
+          ref={attachButton}
+          disabled={editing !== null}
+          onClick={() => setAttachMenu((m) => !m)}
+        >
           <Icon name="attach" />
         </button>
         <input
