@@ -35,7 +35,7 @@ export function editedContent(before: Content, after: Content): Content {
     if (before.mediaId !== after.mediaId) throw new AppError('bad_request', 'only the caption of a media message can be edited');
     const kept = { ...prepareContent(after) } as typeof after;
     delete kept.media;
-    return before.media ? ({ ...kept, media: before.media } as Content) : kept;
+    return before.media ? ({ ...kept, media: before.media }) : kept;
   }
   return prepareContent(after);
 }
