@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Locator } from 'playwright-core';
+import { fixturePath } from '@ottr/server/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { composer, gone, message, messages, openChat, send, shown, signUp, startChat, until } from './app.js';
@@ -180,6 +181,34 @@ describeWeb(
       await shown(received);
       await until('Bob’s sticker to load', async () => (await naturalSize(received))[0], 256);
       await screenshot(bob.page, 'media-file-and-sticker');
+    });
+
+    it('a video plays inline from its poster frame; an audio file shows its name and duration and plays', { timeout: 60_000 }, async () => {
+      const { page } = alice;
+      const sendFile = async (file: string, title: string, caption: string) => {
+        await page.getByLabel('File to send').setInputFiles(file);
+        const sheet = page.getByRole('dialog', { name: title });
+        await sheet.getByRole('textbox', { name: 'Caption' }).fill(caption);
+        await sheet.getByRole('button', { name: 'Send' }).click();
+        await gone(sheet);
+      };
+      await sendFile(fixturePath('clip.webm'), 'Send video', 'A short clip');
+      await sendFile(fixturePath('song.mp3'), 'Send audio', 'Our song');
+
+      // The video (160×120, 1 s): the server's poster frame, and it plays.
+      const video = message(bob.page, 'A short clip').getByLabel('Video: A short clip');
+      await shown(video);
+      await until('the video’s poster (made by the server with ffmpeg)', async () => Boolean(await video.getAttribute('poster')), true);
+      await video.evaluate((v: HTMLVideoElement) => v.play());
+      await until('the video to play', () => video.evaluate((v: HTMLVideoElement) => v.currentTime > 0), true);
+
+      // The audio file (2 s): its name, its duration, Play.
+      const song = message(bob.page, 'Our song');
+      await shown(song.getByText('song.mp3', { exact: true }));
+      await shown(song.getByText('0:02', { exact: true }));
+      await song.getByRole('button', { name: 'Play song.mp3' }).click();
+      await shown(song.getByRole('button', { name: 'Pause song.mp3' }));
+      await screenshot(bob.page, 'media-video-audio');
     });
 
     it('Alice sends her location (the browser’s position) and a contact card; Bob sees the place, its coordinates and a map link, and the card', { timeout: 60_000 }, async () => {
