@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { AccountIdSchema, MediaIdSchema, StickerPackIdSchema } from './ids.js';
-import { MEDIA_KINDS } from './content.js';
+import { MEDIA_KINDS, MediaInfoSchema } from './content.js';
 
 const Strict = { additionalProperties: false } as const;
 
@@ -23,18 +23,10 @@ export const MediaSchema = Type.Object(
     kind: MediaKindSchema,
     /** `processing` right after upload; messages can use it once `ready`. */
     status: Type.Union([Type.Literal('processing'), Type.Literal('ready'), Type.Literal('failed')]),
-    /** Sniffed from the bytes by the server. */
-    mime: Type.String(),
-    size: Type.Integer({ minimum: 0 }),
+    /** As messages carry it: the sniffed type, size, name, dimensions, duration, blurhash and voice-note waveform (64 buckets, 0–255). */
+    ...MediaInfoSchema.properties,
     /** SHA-256 of the stored file, lower-case hex. */
     sha256: Type.String(),
-    name: Type.Optional(Type.String()),
-    width: Type.Optional(Type.Integer()),
-    height: Type.Optional(Type.Integer()),
-    durationMs: Type.Optional(Type.Integer()),
-    blurhash: Type.Optional(Type.String()),
-    /** Voice notes: 64 amplitude buckets, 0–255. */
-    waveform: Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: 255 }))),
     thumbnail: Type.Optional(VariantInfo),
     poster: Type.Optional(VariantInfo),
     /** Why processing failed. */
