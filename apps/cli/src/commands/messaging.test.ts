@@ -4,6 +4,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import type { ConversationId, EventId } from '@ottr/protocol';
 import { createClient, type SessionInput } from '@ottr/sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../main.js';
 import { cleanup, startServer, tempDir, User, type TestServer } from '../test-support/harness.js';
 
 interface JsonEvent {
@@ -32,6 +33,22 @@ function png(width: number, height: number): Buffer {
   ihdr.set([8, 2, 0, 0, 0], 8);
   const rows = Buffer.concat(Array.from({ length: height }, () => Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0x80)])));
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** `ottr …args` run in this process as `user` (stdout and stderr are not terminals). */
+async function inProcess(user: User, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main([...args, '--server', server.url], {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env: { OTTR_CONFIG_DIR: user.configDir },
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    stdinIsTTY: true,
+    signal: new AbortController().signal,
+  });
+  return { code, stdout, stderr };
 }
 
 let server: TestServer;
@@ -208,29 +225,48 @@ describe('ottr send, tail, chats, history', { timeout: 90_000 }, () => {
     expect((await ada.run(['send', cid])).code).toBe(2); // no text
   });
 
-  it('send --file uploads (progress lines on a non-terminal stderr) and sends an image, --location a place; history says them in words; download saves the file, never over one', async () => {
+  // Run in this process (main() with buffers for stdout/stderr, not a terminal): no spawn cost.
+  it('send --file uploads (progress lines on a non-terminal stderr) and sends an image, --location and --contact; history says them in words; download saves the file, never over one', async () => {
     const dir = await tempDir('ottr-cli-media-');
     const photo = path.join(dir, 'lake.png');
     await writeFile(photo, png(40, 30));
-    const sent = await ada.run(['send', cid, '--file', photo, '--caption', 'The lake']);
+    const sent = await inProcess(ada, ['send', cid, '--file', photo, '--caption', 'The lake']);
     expect(sent.code).toBe(0);
     expect(sent.stderr).toMatch(/^(uploading lake\.png \d+%\n)*uploading lake\.png 100%\n$/);
     const messageId = /^✓ sent to .+ #\d+ (msg_\w+)\n$/.exec(sent.stdout)![1]!;
-    expect((await ada.run(['send', cid, '--location', '52.52,13.405', '--name', 'Berlin'])).code).toBe(0);
+    expect((await inProcess(ada, ['send', cid, '--location', '52.52,13.405', '--name', 'Berlin'])).code).toBe(0);
+    expect((await inProcess(ada, ['send', cid, '--contact', 'Ada Lovelace', '--phone', '+441234567', '--email', 'ada@example.com'])).code).toBe(0);
 
-    const history = (await ben.run(['history', cid, '--limit', '2'])).stdout;
+    const history = (await inProcess(ben, ['history', cid, '--limit', '3'])).stdout;
     expect(history).toMatch(/ image lake\.png 40×30 \d+ B — The lake\n/);
     expect(history).toContain('location 52.52, 13.405 (Berlin) https://www.openstreetmap.org/?mlat=52.52&mlon=13.405');
+    expect(history).toMatch(/ contact Ada Lovelace \+441234567 ada@example\.com\n/);
 
     const out = await tempDir('ottr-cli-download-');
     const copy = path.join(out, 'lake.png');
-    const saved = await ben.run(['download', messageId, '-o', out, '--json']);
+    const saved = await inProcess(ben, ['download', messageId, '-o', out, '--json']);
     expect(saved.code).toBe(0);
     expect(JSON.parse(saved.stdout)).toEqual({ mediaId: expect.stringMatching(/^med_/), path: copy, size: png(40, 30).length, mime: 'image/png' });
     expect(await readFile(copy)).toEqual(png(40, 30));
-    const again = await ben.run(['download', messageId, '-o', out]);
+    const again = await inProcess(ben, ['download', messageId, '-o', out]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain(`ottr download: ${copy} exists — pass --force to replace it`);
+    expect(again.stderr).toBe(`ottr download: ${copy} exists — pass --force to replace it, or -o another path\n`);
+  });
+
+  it('stickers create and add (uploading a file), list; send --sticker', async () => {
+    const dir = await tempDir('ottr-cli-sticker-');
+    const file = path.join(dir, 'wave.png');
+    await writeFile(file, png(64, 64));
+    const pack = JSON.parse((await inProcess(ada, ['stickers', 'create', 'Otters', '--json'])).stdout) as { id: string };
+    expect(pack.id).toMatch(/^spk_/);
+    const added = await inProcess(ada, ['stickers', 'add', pack.id, file, '--emoji', '👋']);
+    expect(added.stdout).toMatch(/^✓ added med_\w+ to Otters \(1 stickers\)\n$/);
+    const list = (await inProcess(ada, ['stickers'])).stdout;
+    const mediaId = /^ {2}👋 (med_\w+)$/m.exec(list)![1]!;
+    expect(list).toContain(`Otters ${pack.id} 1 sticker\n`);
+
+    expect((await inProcess(ada, ['send', cid, '--sticker', mediaId])).code).toBe(0);
+    expect((await inProcess(ben, ['history', cid, '--limit', '1'])).stdout).toMatch(/ sticker\n$/);
   });
 
   it('a +phone opens (then reuses) the direct chat with the person who signed in with it', async () => {

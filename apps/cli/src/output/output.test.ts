@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatBytes } from './media.js';
 import { Progress, renderBar } from './progress.js';
 import { table } from './table.js';
 import { displayWidth, style, truncate } from './text.js';
@@ -75,5 +76,14 @@ describe('Progress', () => {
     off.update(5);
     off.done();
     expect(silent).toBe('');
+  });
+
+  it('off a terminal, for transfers: one line per quarter reached; bytes in words on the bar', () => {
+    let lines = '';
+    const log = new Progress((t) => (lines += t), 'lines', 'uploading a.png');
+    for (const n of [0, 10, 30, 49, 50, 99, 100]) log.update(n, 100);
+    log.done();
+    expect(lines).toBe('uploading a.png 0%\nuploading a.png 25%\nuploading a.png 50%\nuploading a.png 75%\nuploading a.png 100%\n');
+    expect(renderBar('up', 1536, 3 * 1024 * 1024, 4, formatBytes)).toBe('up [----]   0% 1.5 KB/3 MB');
   });
 });
