@@ -10,7 +10,7 @@ import { fixturePath } from '@ottr/server/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { composer, gone, message, messages, openChat, send, shown, signUp, startChat, until } from './app.js';
-import { describeWeb, FAKE_MICROPHONE, screenshot, type Person } from './harness.js';
+import { describeWeb, DESKTOP, FAKE_MICROPHONE, PHONE, screenshot, type Person } from './harness.js';
 
 /** Width and height of a loaded <img> (0×0 until it has decoded a picture). */
 function naturalSize(img: Locator): Promise<[number, number]> {
@@ -236,6 +236,15 @@ describeWeb(
       await gone(contact);
       await shown(message(bob.page, 'Dana Scully').getByText('+44 7700 900123'));
       await shown(bob.page.getByRole('list', { name: 'Conversations' }).getByText('Contact: Dana Scully'));
+
+      // Every kind at phone width: pictures shrink to the bubble, nothing scrolls sideways.
+      await bob.page.setViewportSize(PHONE);
+      await shown(message(bob.page, 'Sunset at the lake'));
+      expect(await bob.page.evaluate(() => document.documentElement.scrollWidth), 'no sideways scrolling').toBeLessThanOrEqual(PHONE.width);
+      const photoBox = await message(bob.page, 'Sunset at the lake').getByRole('button', { name: 'Open photo' }).boundingBox();
+      expect(photoBox!.x + photoBox!.width, 'the photo inside the screen').toBeLessThanOrEqual(PHONE.width);
+      await screenshot(bob.page, 'media-phone');
+      await bob.page.setViewportSize(DESKTOP);
     });
   },
   { chromiumArgs: FAKE_MICROPHONE },

@@ -14,7 +14,7 @@ export function VideoMedia({ content }: { content: Extract<MediaContent, { kind:
   const poster = useMediaUrl(content.mediaId, 'poster');
   const original = useMediaUrl(content.mediaId, 'original');
   return (
-    <span className="media-picture" style={{ width: box.width, height: box.height }}>
+    <span className="media-picture" style={{ width: box.width, aspectRatio: `${box.width} / ${box.height}` }}>
       {media?.blurhash ? <Blurhash hash={media.blurhash} /> : null}
       {original.url ? (
         <video
