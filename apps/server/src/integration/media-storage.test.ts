@@ -6,20 +6,12 @@ import S3rver from 's3rver';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConversationListItem, Media, MediaId } from '@ottr/protocol';
 import { LocalMediaStore, UlidGenerator } from '@ottr/server';
-import { mediaFixtures } from '@ottr/server/testing';
+import { eventually, mediaFixtures } from '@ottr/server/testing';
 import { createSqliteStore } from '@ottr/store-sqlite';
 import { startTestNode } from '../test-support/harness.js';
 
 const scratch = await mkdtemp(path.join(tmpdir(), 'ottr-media-storage-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
-
-async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('a node on S3-compatible storage', () => {
   it('stores uploads, thumbnails and deletions in the bucket and serves ranges from it', async () => {
@@ -52,7 +44,7 @@ describe('a node on S3-compatible storage', () => {
       expect(Buffer.from(await part.arrayBuffer())).toEqual(whole.subarray(8, 16));
 
       await ada.api('DELETE', `/v1/messages/${sent.body.event.id}`);
-      await until(async () => (await objects()).length === 0);
+      await eventually(async () => (await objects()).length === 0, 'the objects to leave the bucket', 10_000);
       expect((await ada.api('GET', `/v1/media/${media.id}`)).status).toBe(404);
     } finally {
       await t.close();
@@ -89,10 +81,10 @@ describe('processing is a durable job', () => {
     try {
       const again = await second.signIn(ada.email);
       let seen: Media | undefined;
-      await until(async () => {
+      await eventually(async () => {
         seen = (await again.api<Media>('GET', `/v1/media/${id}`)).body;
         return seen.status === 'ready';
-      });
+      }, 'the next node to process the upload', 10_000);
       expect(seen).toMatchObject({ width: 32, height: 64, thumbnail: { mime: 'image/webp' }, blurhash: expect.any(String) });
     } finally {
       await second.close();

@@ -7,7 +7,7 @@ import { Upload } from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationId, ConversationListItem, Media, MessageEvent, StickerPack, Storage } from '@ottr/protocol';
 import { findFfmpeg } from '@ottr/server';
-import { fixturePath, hasGps, mediaFixtures, requireFfmpeg } from '@ottr/server/testing';
+import { eventually, fixturePath, hasGps, mediaFixtures, requireFfmpeg } from '@ottr/server/testing';
 import { startTestNode, type TestDevice, type TestNode } from '../test-support/harness.js';
 
 /** Voice waveforms and video posters need ffmpeg (CI installs it; elsewhere those tests skip with the reason). */
@@ -66,14 +66,6 @@ async function leftovers(): Promise<string[]> {
     return out;
   };
   return [...(await walk(path.join(t.dataDir, 'uploads'))), ...(await walk(path.join(t.dataDir, 'media')))];
-}
-
-async function eventually(check: () => Promise<boolean>, ms = 8000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('media uploads', () => {
@@ -250,7 +242,7 @@ describe('media in messages', () => {
     const before = (await ada.api<Storage>('GET', '/v1/me/storage')).body.usedBytes;
     expect((await ben.api('GET', `/v1/media/${image.id}`)).status).toBe(200);
     await ada.api('DELETE', `/v1/messages/${sent.body.event.id}`);
-    await eventually(async () => (await ada.api('GET', `/v1/media/${image.id}`)).status === 404);
+    await eventually(async () => (await ada.api('GET', `/v1/media/${image.id}`)).status === 404, 'the media to be deleted', 8000);
     expect((await ada.api<Storage>('GET', '/v1/me/storage')).body.usedBytes).toBe(before - image.size);
     expect((await leftovers()).some((f) => f.includes(image.id))).toBe(false);
   });
@@ -261,7 +253,7 @@ describe('media in messages', () => {
     await send(ben, cnv, { kind: 'image', mediaId: kept.id });
     const unsent = await ready(ben, await mediaFixtures.png(dir, 14, 14), 'image');
     expect((await ben.api('DELETE', '/v1/me')).status).toBe(204);
-    await eventually(async () => !(await leftovers()).some((f) => f.includes(unsent.id)));
+    await eventually(async () => !(await leftovers()).some((f) => f.includes(unsent.id)), 'the unsent media to be deleted', 8000);
     expect((await ada.api('GET', `/v1/media/${kept.id}`)).status).toBe(200);
   });
 });

@@ -16,9 +16,9 @@ export interface BusCluster {
 const WAIT_MS = 10_000;
 
 /** Resolves when `check` returns true; polls (no fixed sleeps), fails after WAIT_MS. */
-export async function eventually(check: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = WAIT_MS): Promise<void> {
   const until = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
