@@ -141,7 +141,7 @@ export function tusUpload(input: TusUploadInput): Promise<string> {
           Promise.resolve({
             size: source.size,
             slice: async (start: number, end: number) => ({ value: sized(await source.read(start, end), end - start), done: end >= source.size }),
-            // The caller closes the source when the upload ends (tus-js-client may reopen nothing).
+            // The caller closes the source once the upload has ended, retries included.
             close: () => undefined,
           }),
       },
@@ -170,7 +170,7 @@ export function tusUpload(input: TusUploadInput): Promise<string> {
         const [newest] = await upload.findPreviousUploads();
         if (newest) upload.resumeFromPreviousUpload(newest);
       }
-      upload.start();
+      if (!settled) upload.start(); // not when aborted while the store was read
     };
     start().catch((err: unknown) => finish(tusError(err)));
   });
