@@ -49,8 +49,3 @@ export const SEND_TITLE: Record<ReturnType<typeof kindForFile>, string> = {
   audio: 'Send audio',
   file: 'Send file',
 };
-
-/** Whether a message of this kind takes a caption. */
-export function takesCaption(kind: MediaKind): kind is 'image' | 'video' | 'audio' | 'file' {
-  return kind !== 'voice' && kind !== 'sticker';
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { coordinatesText, durationText, extensionOf, fitBox, sizeText } from './format.js';
-import { kindForFile, takesCaption } from './kinds.js';
+import { kindForFile } from './kinds.js';
 import { bars, levelOf } from './waveform.js';
 
 describe('kindForFile', () => {
@@ -13,10 +13,6 @@ describe('kindForFile', () => {
     expect(kindForFile({ type: 'image/bmp' })).toBe('file');
     expect(kindForFile({ type: 'application/pdf' })).toBe('file');
     expect(kindForFile({ type: '' })).toBe('file');
-  });
-
-  it('offers a caption for every kind but voice notes and stickers', () => {
-    expect(['image', 'video', 'audio', 'file', 'voice', 'sticker'].filter((k) => takesCaption(k as never))).toEqual(['image', 'video', 'audio', 'file']);
   });
 });
 
