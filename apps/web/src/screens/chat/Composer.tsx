@@ -6,9 +6,8 @@ import { errorText, useToast } from '../../components/Toasts.js';
 import { EmojiPicker } from './EmojiPicker.js';
 import { excerpt } from './MessageContent.js';
 import { draftKey, loadDraft, saveDraft, sendProblem } from './drafts.js';
-import { Menu } from '../../components/Menu.js';
 import { infoOf } from './media/kinds.js';
-import { ShareContact, ShareLocation } from './media/ShareDialogs.js';
+import { AttachButton } from './media/AttachButton.js';
 import { StickerPicker } from './media/StickerPicker.js';
 import { RecordingBar, useVoiceNote } from './media/VoiceRecorder.js';
 
@@ -60,10 +59,6 @@ export function Composer({
   const [text, setText] = useState(() => loadDraft(storage(), key));
   const [error, setError] = useState<string | null>(null);
   const [picker, setPicker] = useState<'emoji' | 'stickers' | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
-  const attachButton = useRef<HTMLButtonElement>(null);
-  const [attachMenu, setAttachMenu] = useState(false);
-  const [sharing, setSharing] = useState<'location' | 'contact' | null>(null);
   const voice = useVoiceNote(onSendContent);
   const field = useRef<HTMLTextAreaElement>(null);
   const caret = useRef<{ start: number; end: number } | null>(null);
@@ -243,85 +238,48 @@ export function Composer({
           </div>
         </div>
       ) : null}
-      {attachMenu && attachButton.current ? (
-        <Menu
-          label="Attach"
-          at={attachButton.current}
-          returnTo={attachButton.current}
-          onClose={() => setAttachMenu(false)}
-          items={[
-            { label: 'Photo, video or file', onSelect: () => fileInput.current?.click() },
-            { label: 'Location', onSelect: () => setSharing('location') },
-            { label: 'Contact', onSelect: () => setSharing('contact') },
-          ]}
-        />
-      ) : null}
-      {sharing === 'location' ? <ShareLocation onSend={onSendContent} onClose={() => setSharing(null)} /> : null}
-      {sharing === 'contact' ? <ShareContact onSend={onSendContent} onClose={() => setSharing(null)} /> : null}
       {voice.active ? (
         <RecordingBar voice={voice} />
       ) : (
-      <div className="composer-row">
-        <button
-          type="button"
-          className="icon-btn"
-          aria-label="Emoji"
-          aria-expanded={picker !== null}
-          ref={emojiButton}
-          onMouseDown={rememberCaret}
-          onClick={() => {
-            rememberCaret();
-            setPicker((p) => (p ? null : 'emoji'));
-          }}
-        >
-          <Icon name="emoji" />
-        </button>
-        <button
-          type="button"
-          className="icon-btn"
-          aria-label="Attach"
-          aria-haspopup="menu"
-          aria-expanded={attachMenu}
-          ref={attachButton}
-          disabled={editing !== null}
-          onClick={() => setAttachMenu((m) => !m)}
-        >
-          <Icon name="attach" />
-        </button>
-        <input
-          ref={fileInput}
-          type="file"
-          hidden
-          aria-label="File to send"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (file) onAttach(file);
-          }}
-        />
-        <textarea
-          ref={field}
-          className="composer-input"
-          aria-label="Message"
-          placeholder="Message"
-          rows={1}
-          value={text}
-          onChange={(e) => change(e.target.value)}
-          onKeyDown={onKeyDown}
-          onSelect={rememberCaret}
-          onBlur={rememberCaret}
-          onPaste={onPaste}
-        />
-        {text.trim() === '' && !editing ? (
-          <button type="button" className="icon-btn" aria-label="Record voice message" disabled={voice.recorder.phase !== 'idle'} onClick={() => void voice.recorder.start()}>
-            <Icon name="mic" />
+        <div className="composer-row">
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label="Emoji"
+            aria-expanded={picker !== null}
+            ref={emojiButton}
+            onMouseDown={rememberCaret}
+            onClick={() => {
+              rememberCaret();
+              setPicker((p) => (p ? null : 'emoji'));
+            }}
+          >
+            <Icon name="emoji" />
           </button>
-        ) : (
-          <button type="button" className="icon-btn composer-send" aria-label="Send" onClick={submit}>
-            <Icon name={editing ? 'check' : 'send'} />
-          </button>
-        )}
-      </div>
+          <AttachButton disabled={editing !== null} onFile={onAttach} onSend={onSendContent} />
+          <textarea
+            ref={field}
+            className="composer-input"
+            aria-label="Message"
+            placeholder="Message"
+            rows={1}
+            value={text}
+            onChange={(e) => change(e.target.value)}
+            onKeyDown={onKeyDown}
+            onSelect={rememberCaret}
+            onBlur={rememberCaret}
+            onPaste={onPaste}
+          />
+          {text.trim() === '' && !editing ? (
+            <button type="button" className="icon-btn" aria-label="Record voice message" disabled={voice.recorder.phase !== 'idle'} onClick={() => void voice.recorder.start()}>
+              <Icon name="mic" />
+            </button>
+          ) : (
+            <button type="button" className="icon-btn composer-send" aria-label="Send" onClick={submit}>
+              <Icon name={editing ? 'check' : 'send'} />
+            </button>
+          )}
+        </div>
       )}
     </div>
   );
