@@ -2,7 +2,7 @@
 // signed URLs): Alice sends Bob a photo with a caption through Attach and the send sheet, Bob
 // sees its thumbnail and opens it in the lightbox; Alice records a voice note with Chromium's
 // fake microphone and Bob plays it.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Locator } from 'playwright-core';
@@ -123,7 +123,7 @@ describeWeb(
       await shown(note.getByRole('button', { name: 'Play voice message' }));
     });
 
-    it('a file dropped on the chat reaches Bob as a card with its name, size and Download; a pasted image opens the send sheet; a sticker from a new pack shows large', { timeout: 90_000 }, async () => {
+    it('a file dropped on the chat reaches Bob as a card with its name, size and Download; a program renamed .png is refused with the server’s reason; a pasted image opens the send sheet; a sticker from a new pack shows large', { timeout: 90_000 }, async () => {
       const { page } = alice;
       // Drop: a DataTransfer with a file, as the browser hands it over when a file is dropped.
       const notes = 'Meeting notes\n'.repeat(200);
@@ -149,6 +149,19 @@ describeWeb(
       expect(res.status()).toBe(200);
       expect(res.headers()['content-disposition'], 'Download saves the file').toMatch(/^attachment/);
       expect(await res.text()).toBe(notes);
+
+      // A program renamed .png: the server refuses it by its bytes; the sheet says why and stays open.
+      const fake = path.join(dir, 'holiday.png');
+      await writeFile(fake, Buffer.concat([Buffer.from('MZ'), Buffer.alloc(2048, 0x90)]));
+      const refusals = alice.allowConsoleErrors(/Failed to load resource: the server responded with a status of 4\d\d/);
+      await page.getByLabel('File to send').setInputFiles(fake);
+      const refused = page.getByRole('dialog', { name: 'Send photo' });
+      await refused.getByRole('button', { name: 'Send' }).click();
+      await shown(refused.getByRole('alert'));
+      expect(await refused.getByRole('alert').textContent()).toMatch(/^The file is application\/x-msdownload; allowed for image: image\/jpeg/);
+      refusals();
+      await refused.getByRole('button', { name: 'Cancel' }).click();
+      await gone(refused);
 
       // Paste: an image on the clipboard goes to the send sheet, not into the text.
       const png = (await sharp({ create: { width: 40, height: 30, channels: 3, background: '#33aa55' } }).png().toBuffer()).toString('base64');

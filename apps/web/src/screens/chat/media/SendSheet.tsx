@@ -7,15 +7,18 @@ import { sizeText } from './format.js';
 import { infoOf, kindForFile, SEND_TITLE, type MediaContent } from './kinds.js';
 import { useUpload } from './useUpload.js';
 
-/** A blob: URL of `file` while the component shows it (revoked afterwards). */
+/**
+ * A blob: URL of `file` while the component shows it, revoked afterwards; null until made and
+ * when the file changed (an element never gets a URL already revoked).
+ */
 function useObjectUrl(file: Blob): string | null {
-  const [url, setUrl] = useState<string | null>(null);
+  const [made, setMade] = useState<{ file: Blob; url: string } | null>(null);
   useEffect(() => {
-    const u = URL.createObjectURL(file);
-    setUrl(u);
-    return () => URL.revokeObjectURL(u);
+    const url = URL.createObjectURL(file);
+    setMade({ file, url });
+    return () => URL.revokeObjectURL(url);
   }, [file]);
-  return url;
+  return made?.file === file ? made.url : null;
 }
 
 function Preview({ file, kind }: { file: File; kind: ReturnType<typeof kindForFile> }) {
