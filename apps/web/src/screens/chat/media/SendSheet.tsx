@@ -1,10 +1,11 @@
 import { useEffect, useId, useState } from 'react';
 import { LIMITS } from '@ottr/sdk/browser';
+import { useOttr } from '../../../app/ottr.js';
 import { Dialog } from '../../../components/Dialog.js';
 import { FormError } from '../../../components/Form.js';
 import { Icon } from '../../../components/Icon.js';
 import { sizeText } from './format.js';
-import { infoOf, kindForFile, SEND_TITLE, type MediaContent } from './kinds.js';
+import { infoOf, kindForFile, limitProblem, SEND_TITLE, type MediaContent } from './kinds.js';
 import { useUpload } from './useUpload.js';
 
 /**
@@ -53,8 +54,21 @@ function Preview({ file, kind }: { file: File; kind: ReturnType<typeof kindForFi
  * reason, and Send tries again.
  */
 export function SendSheet({ file, onSend, onClose }: { file: File; onSend: (content: MediaContent) => void; onClose: () => void }) {
+  const { client } = useOttr();
   const kind = kindForFile(file);
   const [caption, setCaption] = useState('');
+  // The size limits, asked for once: a file that cannot fit is said at once, not after uploading.
+  const [tooLarge, setTooLarge] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    client.media.storage().then(
+      (limits) => live && setTooLarge(limitProblem(file.size, kind, limits)),
+      () => undefined, // the server checks again anyway
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, file, kind]);
   const upload = useUpload();
   const captionId = useId();
   const busy = upload.progress !== null;
@@ -81,7 +95,7 @@ export function SendSheet({ file, onSend, onClose }: { file: File; onSend: (cont
           <button type="button" className="btn" onClick={close}>
             Cancel
           </button>
-          <button type="button" className="btn btn-primary" disabled={busy || tooLong} onClick={() => void send()}>
+          <button type="button" className="btn btn-primary" disabled={busy || tooLong || tooLarge !== null} onClick={() => void send()}>
             Send
           </button>
         </>
@@ -100,7 +114,7 @@ export function SendSheet({ file, onSend, onClose }: { file: File; onSend: (cont
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
               e.preventDefault();
-              if (!busy && !tooLong) void send();
+              if (!busy && !tooLong && !tooLarge) void send();
             }
           }}
         />
@@ -112,7 +126,7 @@ export function SendSheet({ file, onSend, onClose }: { file: File; onSend: (cont
           <span className="msg-muted">{(upload.progress ?? 0) >= 1 ? 'Processing…' : `${Math.round((upload.progress ?? 0) * 100)}%`}</span>
         </div>
       ) : null}
-      <FormError error={upload.error} />
+      <FormError error={tooLarge ?? upload.error} />
     </Dialog>
   );
 }

@@ -1,4 +1,5 @@
 import type { Content, OttrClient } from '@ottr/sdk/browser';
+import { sizeText } from './format.js';
 
 /** A message content that carries an upload (image, video, audio, voice, file, sticker). */
 export type MediaContent = Extract<Content, { mediaId: unknown }>;
@@ -49,3 +50,21 @@ export const SEND_TITLE: Record<ReturnType<typeof kindForFile>, string> = {
   audio: 'Send audio',
   file: 'Send file',
 };
+
+/** Your storage use and the size limits per kind, as the server reports them. */
+export type StorageLimits = Awaited<ReturnType<OttrClient['media']['storage']>>;
+
+const NOUN: Record<MediaKind, string> = { image: 'Photos', video: 'Videos', audio: 'Audio files', voice: 'Voice messages', file: 'Files', sticker: 'Stickers' };
+
+/**
+ * Why a file of `size` bytes cannot be sent as `kind` under `limits` (too large for its kind, or
+ * more than the storage left), in words; null when it fits. Checked before uploading, so that
+ * nobody waits for an upload the server would refuse.
+ */
+export function limitProblem(size: number, kind: MediaKind, limits: StorageLimits): string | null {
+  const max = limits.maxBytes[kind];
+  if (size > max) return `This file is ${sizeText(size)}; ${NOUN[kind].toLowerCase()} can be at most ${sizeText(max)}.`;
+  const left = Math.max(0, limits.quotaBytes - limits.usedBytes);
+  if (size > left) return `This file is ${sizeText(size)}, and ${sizeText(left)} of your storage is left.`;
+  return null;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { coordinatesText, durationText, extensionOf, fitBox, sizeText } from './format.js';
-import { kindForFile } from './kinds.js';
+import { kindForFile, limitProblem, type StorageLimits } from './kinds.js';
 import { bars, levelOf } from './waveform.js';
 
 describe('kindForFile', () => {
@@ -13,6 +13,23 @@ describe('kindForFile', () => {
     expect(kindForFile({ type: 'image/bmp' })).toBe('file');
     expect(kindForFile({ type: 'application/pdf' })).toBe('file');
     expect(kindForFile({ type: '' })).toBe('file');
+  });
+});
+
+describe('limitProblem', () => {
+  const MiB = 1024 * 1024;
+  const limits: StorageLimits = {
+    usedBytes: 90 * MiB,
+    quotaBytes: 100 * MiB,
+    maxBytes: { image: 16 * MiB, video: 100 * MiB, audio: 100 * MiB, voice: 100 * MiB, file: 100 * MiB, sticker: MiB / 2 },
+    simpleUploadMaxBytes: 8 * MiB,
+  };
+
+  it('says when a file is larger than its kind allows, or than the storage left, and nothing when it fits', () => {
+    expect(limitProblem(17 * MiB, 'image', limits)).toBe('This file is 17.0 MB; photos can be at most 16.0 MB.');
+    expect(limitProblem(MiB, 'sticker', limits)).toBe('This file is 1.0 MB; stickers can be at most 512 KB.');
+    expect(limitProblem(11 * MiB, 'video', limits)).toBe('This file is 11.0 MB, and 10.0 MB of your storage is left.');
+    expect(limitProblem(10 * MiB, 'video', limits)).toBeNull();
   });
 });
 
