@@ -1,11 +1,10 @@
 // Uploading a file from the command line: progress on stderr, errors in the CLI's words.
 import path from 'node:path';
 import type { Media, MediaKind } from '@ottr/protocol';
-import { isOttrError, type NodeOttrClient } from '@ottr/sdk/node';
+import { formatBytes, isOttrError, type NodeOttrClient } from '@ottr/sdk/node';
 import { explained } from './client.js';
 import type { Ctx } from './context.js';
 import { CliError } from './errors.js';
-import { formatBytes } from './output/media.js';
 
 /**
  * Uploads `file` as `kind` and resolves once the server has processed it. Ctrl-C cancels; the

@@ -144,7 +144,7 @@ describeWeb(
       const download = messages(bob.page).getByRole('link', { name: 'Download notes.txt' });
       await shown(download);
       const card = messages(bob.page).filter({ has: bob.page.getByRole('link', { name: 'Download notes.txt' }) });
-      await shown(card.getByText('3 KB · TXT'));
+      await shown(card.getByText('2.7 KB · TXT'));
       const res = await bob.page.request.get((await download.getAttribute('href'))!);
       expect(res.status()).toBe(200);
       expect(res.headers()['content-disposition'], 'Download saves the file').toMatch(/^attachment/);
@@ -238,7 +238,7 @@ describeWeb(
 
       const place = message(bob.page, 'Trafalgar Square');
       await shown(place.getByText('51.50800° N, 0.12800° W'));
-      expect(await place.getByRole('link', { name: 'Open in OpenStreetMap' }).getAttribute('href')).toBe('https://www.openstreetmap.org/?mlat=51.50800&mlon=-0.12800#map=16/51.50800/-0.12800');
+      expect(await place.getByRole('link', { name: 'Open in OpenStreetMap' }).getAttribute('href')).toBe('https://www.openstreetmap.org/?mlat=51.508&mlon=-0.128#map=16/51.508/-0.128');
 
       await page.getByRole('button', { name: 'Attach' }).click();
       await page.getByRole('menuitem', { name: 'Contact' }).click();

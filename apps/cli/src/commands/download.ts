@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { isId, MEDIA_VARIANTS, type MediaId, type MediaVariantName, type MessageId } from '@ottr/protocol';
-import type { NodeOttrClient } from '@ottr/sdk/node';
+import { formatBytes, type NodeOttrClient } from '@ottr/sdk/node';
 import { expectPositionals, GLOBAL_HELP, str } from '../args.js';
 import { explained, signedInClient } from '../client.js';
 import { setup, type Base } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
-import { downloadTarget, formatBytes, safeFileName } from '../output/media.js';
+import { downloadTarget, safeFileName } from '../output/media.js';
 
 export const DOWNLOAD_USAGE = `Usage: ottr download <msg_… | med_…> [-o PATH] [--force] [--variant V]
 

@@ -2,18 +2,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Content, MediaId } from '@ottr/protocol';
 import { contentText } from './events.js';
-import { downloadTarget, formatBytes, formatDuration, kindOf, safeFileName } from './media.js';
+import { downloadTarget, kindOf, safeFileName } from './media.js';
 
 const MED = 'med_01JDQ0000000000000000000AB' as MediaId;
 
 describe('media in words', () => {
   it('guesses the kind from the extension: images, video, audio, else file', () => {
     expect(['a.JPG', 'b.webp', 'c.mp4', 'd.MOV', 'e.mp3', 'f.opus', 'g.pdf', 'h'].map(kindOf)).toEqual(['image', 'image', 'video', 'video', 'audio', 'audio', 'file', 'file']);
-  });
-
-  it('sizes and durations', () => {
-    expect([0, 999, 1024, 12_345, 3_500_000, 5 * 1024 ** 3].map(formatBytes)).toEqual(['0 B', '999 B', '1 KB', '12 KB', '3.3 MB', '5 GB']);
-    expect([3_000, 185_000, 3_723_000].map(formatDuration)).toEqual(['0:03', '3:05', '1:02:03']);
   });
 
   it('describes each kind of message in one line', () => {

@@ -2,6 +2,7 @@
 // messages in one line, and file names from the server made safe to write in the current directory.
 import path from 'node:path';
 import type { Content, MediaKind } from '@ottr/protocol';
+import { formatBytes, formatDuration, mapLink } from '@ottr/sdk/node';
 
 const EXTENSIONS: [MediaKind, RegExp][] = [
   ['image', /\.(jpe?g|png|gif|webp|avif|heic|heif)$/i],
@@ -12,33 +13,6 @@ const EXTENSIONS: [MediaKind, RegExp][] = [
 /** The kind a file is sent as when `--as` is not given: image, video or audio by extension, else file. */
 export function kindOf(file: string): MediaKind {
   return EXTENSIONS.find(([, re]) => re.test(file))?.[0] ?? 'file';
-}
-
-/** 999 B, 12 KB, 3.4 MB, 1.2 GB (powers of 1024, as file managers show them). */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v < 10 ? v.toFixed(1).replace(/\.0$/, '') : Math.round(v)} ${units[u]}`;
-}
-
-/** 0:03, 3:05, 1:02:03. */
-export function formatDuration(ms: number): string {
-  const total = Math.round(ms / 1000);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-}
-
-/** A map link for a point (OpenStreetMap, no account needed). */
-export function mapLink(lat: number, lng: number): string {
-  return `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lng}#map=16/${lat}/${lng}`;
 }
 
 type MediaContent = Extract<Content, { mediaId: string }>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes } from './media.js';
+import { formatBytes } from '@ottr/sdk/node';
 import { Progress, renderBar } from './progress.js';
 import { table } from './table.js';
 import { displayWidth, style, truncate } from './text.js';

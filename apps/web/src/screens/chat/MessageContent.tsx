@@ -1,4 +1,4 @@
-import type { Content, LocalMessage } from '@ottr/sdk/browser';
+import { mapLink, type Content, type LocalMessage } from '@ottr/sdk/browser';
 import { contentText } from '../../app/preview.js';
 import { Icon } from '../../components/Icon.js';
 import { segments } from './linkify.js';
@@ -51,9 +51,7 @@ export function MessageContent({ message, onOpenImage }: { message: LocalMessage
         </p>
       );
     case 'location': {
-      const lat = c.lat.toFixed(5);
-      const lng = c.lng.toFixed(5);
-      const href = `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lng}#map=16/${lat}/${lng}`;
+      const href = mapLink(c.lat, c.lng);
       return (
         <div className="msg-card">
           <span className="msg-card-kind">

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { Icon } from '../../../components/Icon.js';
-import { durationText } from './format.js';
+import { formatDuration } from '@ottr/sdk/browser';
 import type { MediaId } from './kinds.js';
 import { useMediaUrl } from './useMediaUrl.js';
 import { bars } from './waveform.js';
@@ -75,7 +75,7 @@ export function AudioPlayer({ mediaId, durationMs, waveform, label }: { mediaId:
         aria-valuemin={0}
         aria-valuemax={Math.round(duration)}
         aria-valuenow={Math.round(position)}
-        aria-valuetext={`${durationText(position * 1000)} of ${durationText(duration * 1000)}`}
+        aria-valuetext={`${formatDuration(position * 1000)} of ${formatDuration(duration * 1000)}`}
         onKeyDown={onSliderKey}
         onPointerDown={onSliderPointer}
       >
@@ -87,7 +87,7 @@ export function AudioPlayer({ mediaId, durationMs, waveform, label }: { mediaId:
           </span>
         )}
       </div>
-      <span className="audio-time">{failed ? 'Not available' : durationText(shown * 1000)}</span>
+      <span className="audio-time">{failed ? 'Not available' : formatDuration(shown * 1000)}</span>
       {url ? (
         <audio
           ref={audio}

@@ -1,6 +1,7 @@
 import { Icon } from '../../../components/Icon.js';
 import { downloadUrl } from './download.js';
-import { extensionOf, sizeText } from './format.js';
+import { formatBytes } from '@ottr/sdk/browser';
+import { extensionOf } from './format.js';
 import type { MediaId, MediaInfo } from './kinds.js';
 import { useMediaUrl } from './useMediaUrl.js';
 
@@ -17,7 +18,7 @@ export function FileCard({ mediaId, info }: { mediaId: MediaId; info: MediaInfo 
       </span>
       <span className="file-text">
         <span className="file-name">{name}</span>
-        <span className="msg-muted">{[info ? sizeText(info.size) : null, ext].filter(Boolean).join(' · ')}</span>
+        <span className="msg-muted">{[info ? formatBytes(info.size) : null, ext].filter(Boolean).join(' · ')}</span>
       </span>
       {url ? (
         <a className="icon-btn" href={downloadUrl(url)} download={name} aria-label={`Download ${name}`} title="Download">

@@ -4,7 +4,7 @@ import { useOttr } from '../../../app/ottr.js';
 import { Dialog } from '../../../components/Dialog.js';
 import { FormError } from '../../../components/Form.js';
 import { Icon } from '../../../components/Icon.js';
-import { sizeText } from './format.js';
+import { formatBytes } from '@ottr/sdk/browser';
 import { infoOf, kindForFile, limitProblem, SEND_TITLE, type MediaContent } from './kinds.js';
 import { useUpload } from './useUpload.js';
 
@@ -40,7 +40,7 @@ function Preview({ file, kind }: { file: File; kind: ReturnType<typeof kindForFi
           </span>
           <span className="file-text">
             <span className="file-name">{file.name}</span>
-            <span className="msg-muted">{sizeText(file.size)}</span>
+            <span className="msg-muted">{formatBytes(file.size)}</span>
           </span>
         </div>
       );

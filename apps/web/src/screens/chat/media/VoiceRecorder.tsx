@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Icon } from '../../../components/Icon.js';
-import { durationText } from './format.js';
+import { formatDuration } from '@ottr/sdk/browser';
 import { infoOf, type MediaContent } from './kinds.js';
 import { useRecorder, type Recorder } from './useRecorder.js';
 import { useUpload, type Upload } from './useUpload.js';
@@ -76,7 +76,7 @@ export function RecordingBar({ voice }: { voice: VoiceNote }) {
         <>
           <span className="recording-dot" aria-hidden="true" />
           <span className="recording-time" role="timer" aria-label="Recording time">
-            {durationText(recorder.elapsedMs)}
+            {formatDuration(recorder.elapsedMs)}
           </span>
           <span className="recording-levels" aria-hidden="true">
             {padded.map((level, i) => (

@@ -1,20 +1,3 @@
-/** A file size for people: 512 B, 12 KB, 3.4 MB, 1.2 GB. */
-export function sizeText(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  if (bytes < 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  return `${(bytes / 1024 / 1024 / 1024).toFixed(1)} GB`;
-}
-
-/** A duration as a clock: 0:07, 1:05, 1:02:03 (whole seconds, rounded down). */
-export function durationText(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-}
-
 /**
  * The box a picture of `width`×`height` is shown in: its shape, at most `maxWidth`×`maxHeight`
  * px, never enlarged, and at least `min` px on each side (a very long picture is cropped by the

@@ -1,5 +1,5 @@
 import type { Content, OttrClient } from '@ottr/sdk/browser';
-import { sizeText } from './format.js';
+import { formatBytes } from '@ottr/sdk/browser';
 
 /** A message content that carries an upload (image, video, audio, voice, file, sticker). */
 export type MediaContent = Extract<Content, { mediaId: unknown }>;
@@ -63,8 +63,8 @@ const NOUN: Record<MediaKind, string> = { image: 'Photos', video: 'Videos', audi
  */
 export function limitProblem(size: number, kind: MediaKind, limits: StorageLimits): string | null {
   const max = limits.maxBytes[kind];
-  if (size > max) return `This file is ${sizeText(size)}; ${NOUN[kind].toLowerCase()} can be at most ${sizeText(max)}.`;
+  if (size > max) return `This file is ${formatBytes(size)}; ${NOUN[kind].toLowerCase()} can be at most ${formatBytes(max)}.`;
   const left = Math.max(0, limits.quotaBytes - limits.usedBytes);
-  if (size > left) return `This file is ${sizeText(size)}, and ${sizeText(left)} of your storage is left.`;
+  if (size > left) return `This file is ${formatBytes(size)}, and ${formatBytes(left)} of your storage is left.`;
   return null;
 }
