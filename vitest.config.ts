@@ -6,9 +6,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    // Two test files at a time (the default on 2 cores is one): the suite's files wait mostly on
-    // servers, browsers and child processes, so CI's test step takes ~12 min instead of ~19.
-    maxWorkers: 2,
     // Builds apps/web when its sources changed since the last build (scripts/build-web.mjs).
     globalSetup: ['scripts/vitest-global-setup.mjs'],
   },

@@ -1,7 +1,7 @@
 // The web app's sign-in, welcome, session restore, settings, and keyboard-only use, against a
 // real server process in Chromium.
 import { expect, it } from 'vitest';
-import { chatsHeading, codeFor, composer, conversationLink, enterCode, gone, message, messageActions, openApp, requestCode, shown, signUp, until } from './app.js';
+import { chatsHeading, codeFor, composer, conversationLink, enterCode, gone, markOf, message, messageActions, openApp, requestCode, shown, signUp, until } from './app.js';
 import { describeWeb, screenshot, DESKTOP, PHONE } from './harness.js';
 
 describeWeb('web app: sign-in', (web) => {
@@ -99,6 +99,9 @@ describeWeb('web app: sign-in', (web) => {
     await shown(conversationLink(olga.page, kim.name));
 
     // The message menu: Enter on "Message actions" opens it, Escape closes it (and the chat stays open).
+    // A message still Pending offers only Copy and Discard: wait for the server's ack first (Olga
+    // can have it before Kim's page has read the ack).
+    await until('the message to be sent', async () => ['Sent', 'Delivered', 'Read'].includes((await markOf(sent).getAttribute('aria-label')) ?? ''), true);
     const actions = messageActions(sent);
     await actions.focus();
     await keyboard.press('Enter');

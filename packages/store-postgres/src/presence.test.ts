@@ -38,7 +38,7 @@ if (await requireService('PostgreSQL', TEST_POSTGRES_URL)) {
       } finally {
         await client.end();
       }
-      expect(await b.online([x])).toEqual(new Set());
+      // (Not checked here that b sees x offline now: a's next heartbeat may already have put it back.)
       await eventually(() => changes.some((c) => c.online && c.accountIds.includes(x)), 'a to register again', 10_000);
       expect(await b.online([x])).toEqual(new Set([x]));
     });
