@@ -37,6 +37,7 @@ export const ERRORS = {
   media_not_ready: { status: 409, retryable: true, title: 'The media is still being processed; retry shortly' },
   media_too_large: { status: 413, retryable: false, title: 'The file exceeds the size limit of its kind' },
   media_quota_exceeded: { status: 413, retryable: false, title: 'The upload would exceed your storage quota' },
+  push_not_configured: { status: 422, retryable: false, title: 'This server does not send through that push service' },
   media_type_not_allowed: { status: 415, retryable: false, title: 'The file content is not allowed for this kind of media' },
   media_invalid: { status: 422, retryable: false, title: 'The file is damaged or cannot be processed' },
   range_not_satisfiable: { status: 416, retryable: false, title: 'The requested byte range is outside the file' },

@@ -10,3 +10,4 @@ export * from './admin.js';
 export * from './routes.js';
 export * from './openapi.js';
 export * from './media.js';
+export * from './push.js';

@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { AccountIdSchema, ConversationIdSchema, DeviceIdSchema, MediaIdSchema, MessageIdSchema, StickerPackIdSchema } from './ids.js';
 import { AddStickerSchema, CreateStickerPackSchema, MediaSchema, StickerPackSchema, StorageSchema } from './media.js';
+import { ApnsTargetSchema, FcmTargetSchema, NotificationSettingsPatchSchema, NotificationSettingsSchema, PushConfigSchema, PushKindSchema, PushTargetSchema, WebPushTargetSchema } from './push.js';
 import { ContentSchema } from './content.js';
 import { EventSchema } from './events.js';
 import {
@@ -217,6 +218,15 @@ export const ROUTES = {
   removeSticker: { method: 'DELETE', path: '/v1/sticker-packs/{packId}/stickers/{mediaId}', tag: 'media', auth: true, summary: 'Take a sticker out of your pack', params: P.sticker, status: 204, response: null },
   installStickerPack: { method: 'PUT', path: '/v1/me/sticker-packs/{packId}', tag: 'media', auth: true, summary: "Add someone's sticker pack to your list", params: P.pack, status: 200, response: StickerPackSchema },
   uninstallStickerPack: { method: 'DELETE', path: '/v1/me/sticker-packs/{packId}', tag: 'media', auth: true, summary: 'Remove a sticker pack from your list', params: P.pack, status: 204, response: null },
+
+  getPushConfig: { method: 'GET', path: '/v1/push/config', tag: 'push', auth: true, summary: 'The push services this server sends through (and the VAPID key browsers subscribe with)', status: 200, response: PushConfigSchema },
+  listPushTargets: { method: 'GET', path: '/v1/me/push', tag: 'push', auth: true, summary: "This device's push targets", status: 200, response: Type.Object({ items: Type.Array(PushTargetSchema) }, Strict) },
+  putWebPushTarget: { method: 'PUT', path: '/v1/me/push/webpush', tag: 'push', auth: true, summary: "Set this device's Web Push subscription (replaces the previous one)", body: WebPushTargetSchema, status: 200, response: PushTargetSchema },
+  putFcmTarget: { method: 'PUT', path: '/v1/me/push/fcm', tag: 'push', auth: true, summary: "Set this device's FCM registration token", body: FcmTargetSchema, status: 200, response: PushTargetSchema },
+  putApnsTarget: { method: 'PUT', path: '/v1/me/push/apns', tag: 'push', auth: true, summary: "Set this device's APNs device token", body: ApnsTargetSchema, status: 200, response: PushTargetSchema },
+  deletePushTarget: { method: 'DELETE', path: '/v1/me/push/{kind}', tag: 'push', auth: true, summary: 'Stop pushes of this kind to this device', params: Type.Object({ kind: PushKindSchema }, Strict), status: 204, response: null },
+  getNotificationSettings: { method: 'GET', path: '/v1/me/notifications', tag: 'push', auth: true, summary: 'Your notification settings (privacy, mentions in muted groups, do-not-disturb hours)', status: 200, response: NotificationSettingsSchema },
+  updateNotificationSettings: { method: 'PATCH', path: '/v1/me/notifications', tag: 'push', auth: true, summary: 'Change your notification settings', body: NotificationSettingsPatchSchema, status: 200, response: NotificationSettingsSchema },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteId = keyof typeof ROUTES;

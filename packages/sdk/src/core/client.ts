@@ -14,6 +14,7 @@ import { MediaApi } from './api/media.js';
 import { MessagesApi } from './api/messages.js';
 import { PresenceApi } from './api/presence.js';
 import { StickersApi } from './api/stickers.js';
+import { PushApi } from './api/push.js';
 import { TypingApi } from './api/typing.js';
 import { Connection, type ConnectionOptions, type ConnectionState, type StateChange } from './connection.js';
 import { Emitter, type Listener } from './emitter.js';
@@ -132,6 +133,8 @@ export class OttrClient {
   readonly media: MediaApi;
   /** Sticker packs: yours, installed ones, their stickers. */
   readonly stickers: StickersApi;
+  /** Push registration of this device and your notification settings. */
+  readonly push: PushApi;
 
   private readonly emitter: Emitter<ClientEvents>;
   private readonly core: ClientCore;
@@ -244,6 +247,7 @@ export class OttrClient {
     this.admin = createAdminApi(rest, () => options.adminToken);
     this.media = new (extensions.media ?? MediaApi)(core);
     this.stickers = new StickersApi(core);
+    this.push = new PushApi(core);
   }
 
   /** The connection state. */

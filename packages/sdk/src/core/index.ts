@@ -32,6 +32,7 @@ export { MUTE_FOREVER, type ConversationsApi, type NewGroup } from './api/conver
 export type { HistoryPage, MessagesApi, SearchHit, SendOptions } from './api/messages.js';
 export type { DownloadOptions, MediaApi, UploadOptions } from './api/media.js';
 export type { StickersApi } from './api/stickers.js';
+export type { PushApi } from './api/push.js';
 export { formatBytes, formatDuration, mapLink } from './format.js';
 export type { BlobLike, OpenedSource, UploadSource } from './upload-source.js';
 export type { PresenceApi } from './api/presence.js';

@@ -6,3 +6,4 @@ export type * from './clock.js';
 export type * from './jobs.js';
 export type * from './presence.js';
 export type * from './media-store.js';
+export type * from './push.js';

@@ -12,9 +12,13 @@ import type {
   MessageId,
   PresencePrivacy,
   StickerPackId,
+  NotificationSettings,
+  NotificationSettingsPatch,
+  PushKind,
   Role,
 } from '@ottr/protocol';
 import type { JobQueue, NewJob } from './jobs.js';
+import type { PushTargetRecord } from './push.js';
 
 /**
  * The storage port, grouped by aggregate. Every adapter (SQLite, PostgreSQL, …) passes the one
@@ -35,6 +39,8 @@ export interface Store {
   readonly sync: SyncStore;
   /** Uploaded media (their metadata; the bytes are in the MediaStore port) and sticker packs. */
   readonly media: MediaRecordStore;
+  /** Push targets of devices, notification settings, and what each member was last notified of. */
+  readonly push: PushStore;
   /** Durable background jobs, in the same database. */
   readonly jobs: JobQueue;
   /**
@@ -332,6 +338,8 @@ export type AppendRequest = {
       content: Content;
       replyTo?: { messageId: MessageId; seq: number };
       forwarded?: { messageId: MessageId; senderId?: AccountId };
+      /** Enqueued in the same commit as the message (transactional outbox): its push fan-out. Not for duplicates. */
+      job?: NewJob;
     }
   | { type: 'edit'; messageId: MessageId; content: Content }
   | { type: 'delete'; messageId: MessageId }
@@ -524,4 +532,57 @@ export interface MediaRecordStore {
   installPack(accountId: AccountId, packId: StickerPackId, at: number): Promise<void>;
   /** Idempotent. */
   uninstallPack(accountId: AccountId, packId: StickerPackId): Promise<void>;
+}
+
+// ---- push -------------------------------------------------------------------------------------
+
+/** The settings of an account that never changed them. */
+export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = { privacy: 'full', mentionsBreakMute: true, dnd: null };
+
+/**
+ * Push targets (one per device and kind), notification settings per account, and per member
+ * of a conversation the highest seq a notification covered (`notifiedSeq`) and the highest one
+ * a clear covered (`clearedSeq`): a notification is showing while notifiedSeq > clearedSeq.
+ */
+export interface PushStore {
+  /**
+   * Sets the device's target of `kind`, replacing the one it had (createdAt kept when only
+   * re-registered). The same address registered by another device (an app reinstalled, a
+   * browser profile signed in again) is removed from that device: an address wakes one device.
+   */
+  putTarget(target: Omit<PushTargetRecord, 'createdAt' | 'updatedAt'>, at: number): Promise<PushTargetRecord>;
+  /** False when the device had none of that kind. */
+  deleteTarget(deviceId: DeviceId, kind: PushKind): Promise<boolean>;
+  /**
+   * Deletes the target only if it still has `address` (the service said it is gone; a device
+   * that registered a new address meanwhile keeps it). True when deleted.
+   */
+  pruneTarget(deviceId: DeviceId, kind: PushKind, address: string): Promise<boolean>;
+  getTarget(deviceId: DeviceId, kind: PushKind): Promise<PushTargetRecord | null>;
+  /** Targets of these accounts' live (not revoked) devices. */
+  listTargets(accountIds: readonly AccountId[]): Promise<PushTargetRecord[]>;
+  /** DEFAULT_NOTIFICATION_SETTINGS for an account that never set any. */
+  getSettings(accountId: AccountId): Promise<NotificationSettings>;
+  /** Settings of each account (defaults filled in), keyed by account id. */
+  getSettingsMany(accountIds: readonly AccountId[]): Promise<Map<AccountId, NotificationSettings>>;
+  updateSettings(accountId: AccountId, patch: NotificationSettingsPatch): Promise<NotificationSettings>;
+  /**
+   * Records that the member is notified up to `seq` and, in the same transaction, enqueues
+   * `jobs` (the sends), only if `seq` is above its notifiedSeq. True when it moved: of
+   * concurrent or repeated fan-outs for one message, exactly one notifies.
+   */
+  notify(accountId: AccountId, conversationId: ConversationId, seq: number, jobs: readonly NewJob[], now: number): Promise<boolean>;
+  /**
+   * When a notification is showing (notifiedSeq > clearedSeq) and `readSeq` reached
+   * notifiedSeq: sets clearedSeq = notifiedSeq and enqueues `jobs` in the same transaction.
+   * True when it did.
+   */
+  clear(accountId: AccountId, conversationId: ConversationId, readSeq: number, jobs: readonly NewJob[], now: number): Promise<boolean>;
+  /** { notifiedSeq, clearedSeq }, zeros when never notified. */
+  state(accountId: AccountId, conversationId: ConversationId): Promise<{ notifiedSeq: number; clearedSeq: number }>;
+  /**
+   * The account's unread messages in all its active conversations (the badge): messages by
+   * others, not deleted, with seq > readSeq and >= joinedSeq.
+   */
+  unreadTotal(accountId: AccountId): Promise<number>;
 }
