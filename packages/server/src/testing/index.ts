@@ -7,3 +7,6 @@ export { presenceConformance, type PresenceCluster } from './presence-conformanc
 export { rateLimiterConformance, type RateLimiterCluster } from './rate-limiter-conformance.js';
 export { mediaStoreConformance } from './media-store-conformance.js';
 export { mediaFixtures, fixturePath, hasGps, requireFfmpeg, type MediaFixtureName } from './media-fixtures.js';
+export {
+  pushProviderConformance, CONFORMANCE_RETRY_AFTER_SECONDS, type PushProviderHarness, type ReceivedPush,
+} from './push-provider-conformance.js';
