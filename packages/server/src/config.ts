@@ -125,6 +125,26 @@ export const ServerConfigSchema = Type.Object({
     },
     { default: {} },
   ),
+  push: Type.Object(
+    {
+      /**
+       * How long a new message waits for one of a member's devices to say it was delivered
+       * before that member gets a push.
+       */
+      graceMs: Type.Integer({ minimum: 0, default: 2000 }),
+      /** How long a push service keeps a notification for a device that is offline. */
+      ttlSeconds: Type.Integer({ minimum: 0, maximum: 28 * 86_400, default: 86_400 }),
+      /** Tries per push (429, 5xx and network failures are tried again, with backoff doubling from `backoffMs`). */
+      maxAttempts: Type.Integer({ minimum: 1, default: 6 }),
+      backoffMs: Type.Integer({ minimum: 10, default: 2000 }),
+      /**
+       * Accept Web Push endpoints that are plain http or on loopback and private addresses: for
+       * tests with a local push service only (a browser's real endpoint is always https).
+       */
+      allowInsecureEndpoints: Type.Boolean({ default: false }),
+    },
+    { default: {} },
+  ),
   /** How long (device, clientMsgId) keys are kept; at least 24 h. */
   idempotencyTtlMs: Type.Integer({ minimum: 24 * 3600_000, default: 48 * 3600_000 }),
   jobs: Type.Object(

@@ -24,3 +24,4 @@ export { RoutingCodeSender } from './adapters/routing-code-sender.js';
 export { LocalMediaStore } from './adapters/local-media-store.js';
 export { createServer, type OttrServer, type ServerOptions } from './server.js';
 export { findFfmpeg, type Ffmpeg } from './modules/media/index.js';
+export type { PushProviders } from './modules/push/index.js';

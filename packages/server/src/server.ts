@@ -15,6 +15,7 @@ import { PresenceService, presenceFrames, presenceRoutes } from './modules/prese
 import { JobRunner } from './modules/jobs/index.js';
 import { AdminAuth, AdminService, adminRoutes } from './modules/admin/index.js';
 import { MediaService, PROCESS_JOB, PURGE_JOB, UrlSigner, mediaFiles, mediaRoutes } from './modules/media/index.js';
+import { MESSAGE_JOB, PushService, SEND_JOB, pushRoutes } from './modules/push/index.js';
 import { MemoryPresence } from './adapters/memory-presence.js';
 
 export interface ServerOptions extends ServerConfig {
@@ -47,6 +48,15 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
   // Looked up now, so a missing or broken ffmpeg shows in the log at startup, not at the first voice note.
   media.tools().catch((err: unknown) => logger.error({ err }, 'media: the configured ffmpeg/ffprobe does not run'));
   const files = mediaFiles({ media, signer, clock, ids, uploadExpiryMs: config.media.uploadExpiryMs, simpleUploadMaxBytes: config.media.simpleUploadMaxBytes });
+  const push = new PushService({
+    store,
+    clock,
+    config,
+    logger,
+    providers: deps.push ?? {},
+    metrics: (provider, result) => metrics.pushed(provider, result),
+    kickJobs: () => kickJobs(),
+  });
   const accounts = new AccountsService({
     store,
     clock,
@@ -69,8 +79,14 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
     config,
     onSent: (s) => metrics.sent(s),
     describeMedia: (sender, content) => media.describe(sender, content),
+    push,
   });
-  const receipts = new ReceiptsService({ store, delivery });
+  const receipts = new ReceiptsService({
+    store,
+    delivery,
+    // A failure here must not fail the read itself: the notification then stays on the other devices.
+    onRead: (...args) => push.onRead(...args).catch((err: unknown) => logger.warn({ err }, 'push: clearing after a read failed')),
+  });
   const sync = new SyncService(store);
   const directory = deps.presence ?? new MemoryPresence();
   const presence = new PresenceService({
@@ -94,6 +110,7 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
     ...presenceRoutes(presence),
     ...adminRoutes(admin),
     ...mediaRoutes(media),
+    ...pushRoutes(push),
   };
   const frames: FrameHandlers = { ...messageFrames(messages, receipts), ...syncFrames(sync), ...presenceFrames(presence) };
   const authenticate = (token: string) => auth.authenticate(token);
@@ -145,6 +162,8 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
   });
   jobs.handle(PROCESS_JOB, (job) => media.process(job));
   jobs.handle(PURGE_JOB, (job) => media.purge(job));
+  jobs.handle(MESSAGE_JOB, (job) => push.fanOut(job));
+  jobs.handle(SEND_JOB, (job) => push.send(job));
   jobs.every({
     kind: 'media.cleanup',
     periodMs: config.media.cleanupPeriodMs,
@@ -165,6 +184,7 @@ export function createServer(deps: ServerDeps, config: ServerOptions): OttrServe
     close() {
       closing ??= (async () => {
         await jobs.stop();
+        await push.close();
         await gateway.close(1001);
         // The closed sockets' last-disconnects reach the directory before it withdraws the node.
         await presence.settled();

@@ -1,4 +1,4 @@
-import { CLOSE, ClientFrameSchemas, ERRORS, ROUTES, type ErrorCode } from '@ottr/protocol';
+import { CLOSE, ClientFrameSchemas, ERRORS, PUSH_KINDS, ROUTES, type ErrorCode } from '@ottr/protocol';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface MetricsOptions {
@@ -16,6 +16,7 @@ const FRAME_TYPES = new Set<string>([...Object.keys(ClientFrameSchemas), 'unknow
 const CLOSE_CODES = new Set<number>([...Object.values(CLOSE), 1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011]);
 /** Route labels are operation ids or a few fixed names; never raw URLs. */
 export const FIXED_ROUTE_LABELS = ['openapi', 'healthz', 'readyz', 'metrics', 'ws', 'web', 'not_found'] as const;
+const PUSH_PROVIDERS = new Set<string>(PUSH_KINDS);
 const ROUTE_LABELS = new Set<string>([...Object.keys(ROUTES), ...FIXED_ROUTE_LABELS]);
 
 /** Seconds; sends are expected in the low milliseconds (group commit), with a long tail to 5 s. */
@@ -40,6 +41,10 @@ export class Metrics {
   private readonly httpRequests: Counter<'route' | 'status'>;
   private readonly httpDuration: Histogram<'route'>;
   private readonly errors: Counter<'code'>;
+  private readonly pushSent: Counter<'provider'>;
+  private readonly pushFailed: Counter<'provider' | 'reason'>;
+  private readonly pushPruned: Counter<'provider'>;
+  private readonly pushLatency: Histogram<'provider'>;
 
   constructor(options: MetricsOptions = {}) {
     const p = options.prefix ?? '';
@@ -67,6 +72,15 @@ export class Metrics {
       buckets: HTTP_BUCKETS,
       registers,
     });
+    this.pushSent = new Counter({ name: `${p}push_sent_total`, help: 'Notifications a push service accepted, by provider', labelNames: ['provider'], registers });
+    this.pushFailed = new Counter({
+      name: `${p}push_failed_total`,
+      help: 'Push attempts that failed, by provider and reason (retry: tried again later; rejected: refused for good; dead: out of retries)',
+      labelNames: ['provider', 'reason'],
+      registers,
+    });
+    this.pushPruned = new Counter({ name: `${p}push_pruned_total`, help: 'Push targets removed because the service said they are gone', labelNames: ['provider'], registers });
+    this.pushLatency = new Histogram({ name: `${p}push_latency_seconds`, help: 'Round trip of an accepted push request, by provider', labelNames: ['provider'], buckets: HTTP_BUCKETS, registers });
     this.errors = new Counter({ name: `${p}errors_total`, help: 'Errors sent to clients (REST and WebSocket), by error code', labelNames: ['code'], registers });
   }
 
@@ -111,6 +125,16 @@ export class Metrics {
   sent(seconds: number): void {
     this.sendLatency.observe(seconds);
     this.messagesSent.inc();
+  }
+
+  /** What one push attempt through `provider` came to. */
+  pushed(provider: string, result: { outcome: 'sent'; ms: number } | { outcome: 'gone' } | { outcome: 'retry' | 'rejected' | 'dead' }): void {
+    const labels = { provider: PUSH_PROVIDERS.has(provider) ? provider : OTHER };
+    if (result.outcome === 'sent') {
+      this.pushSent.inc(labels);
+      this.pushLatency.observe(labels, result.ms / 1000);
+    } else if (result.outcome === 'gone') this.pushPruned.inc(labels);
+    else this.pushFailed.inc({ ...labels, reason: result.outcome });
   }
 
   /** `count` recipient sockets were handed one event. */

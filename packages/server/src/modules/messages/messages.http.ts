@@ -13,7 +13,7 @@ export function messageRoutes(messages: MessagesService, receipts: ReceiptsServi
     removeReaction: async (ctx, { params }) => ({ event: await messages.react(ctx.auth, params.messageId, params.emoji, true) }),
     getReceipts: (ctx, { params }) => messages.receipts(ctx.auth.accountId, params.messageId),
     search: (ctx, { query }) => messages.search(ctx.auth.accountId, query),
-    markRead: (ctx, { params, body }) => receipts.mark(ctx.auth.accountId, params.conversationId, 'read', body.seq),
-    markDelivered: (ctx, { params, body }) => receipts.mark(ctx.auth.accountId, params.conversationId, 'delivered', body.seq),
+    markRead: (ctx, { params, body }) => receipts.mark(ctx.auth.accountId, params.conversationId, 'read', body.seq, ctx.auth),
+    markDelivered: (ctx, { params, body }) => receipts.mark(ctx.auth.accountId, params.conversationId, 'delivered', body.seq, ctx.auth),
   };
 }

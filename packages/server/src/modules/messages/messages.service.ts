@@ -12,7 +12,7 @@ import type {
   Content,
 } from '@ottr/protocol';
 import { AppError } from '../../errors/index.js';
-import type { AppendRequest, Clock, IdGenerator, ListPage, RateLimiter, Store } from '../../ports/index.js';
+import type { AppendRequest, Clock, IdGenerator, ListPage, NewJob, RateLimiter, Store } from '../../ports/index.js';
 import type { ServerConfig } from '../../config.js';
 import type { Delivery } from '../delivery/index.js';
 import { hasRole, requireMember, type MemberAccess } from '../conversations/index.js';
@@ -30,6 +30,8 @@ export interface MessagesDeps {
   onSent?: (seconds: number) => void;
   /** Checks a media reference of new content and fills in the server's description of the media. */
   describeMedia: (sender: AccountId, content: Content) => Promise<Content>;
+  /** Push notifications: the job a new message enqueues in its commit, and the hook after it. */
+  push?: { messageJob(eventId: EventId, at: number): NewJob | undefined; messageSent(at: number): void };
 }
 
 /** Who is acting: the account, its device, and (over WebSocket) the connection not to echo to. */
@@ -71,9 +73,12 @@ export class MessagesService {
     };
     if (forwarded) req.forwarded = forwarded;
     if (body.replyTo !== undefined) req.replyTo = await this.replyRef(access, body.replyTo);
+    const job = this.deps.push?.messageJob(req.id, req.at);
+    if (job) req.job = job;
     const { event, duplicate } = await this.store.events.append(req);
     if (!duplicate) {
       this.deps.onSent?.((performance.now() - started) / 1000);
+      this.deps.push?.messageSent(req.at);
       // A direct chat that passed requireMayPost has exactly its two participants as active
       // members: no member list to read.
       const direct = access.conversation.kind === 'direct' ? new Set(access.conversation.participants) : undefined;

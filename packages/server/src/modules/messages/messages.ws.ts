@@ -12,11 +12,11 @@ export function messageFrames(messages: MessagesService, receipts: ReceiptsServi
     delete: async (conn, f) => ({ event: await messages.delete(conn, f.messageId) }),
     react: async (conn, f) => ({ event: await messages.react(conn, f.messageId, f.emoji, f.remove ?? false) }),
     delivered: async (conn, f) => {
-      await receipts.mark(conn.accountId, f.conversationId, 'delivered', f.seq, conn.connectionId);
+      await receipts.mark(conn.accountId, f.conversationId, 'delivered', f.seq, conn);
       return {};
     },
     read: async (conn, f) => {
-      await receipts.mark(conn.accountId, f.conversationId, 'read', f.seq, conn.connectionId);
+      await receipts.mark(conn.accountId, f.conversationId, 'read', f.seq, conn);
       return {};
     },
   };

@@ -1,4 +1,4 @@
-import type { AccountId, ConversationId } from '@ottr/protocol';
+import type { AccountId, ConversationId, DeviceId } from '@ottr/protocol';
 import { AppError } from '../../errors/index.js';
 import type { Store } from '../../ports/index.js';
 import type { Delivery } from '../delivery/index.js';
@@ -7,6 +7,14 @@ import { requireMember } from '../conversations/index.js';
 export interface ReceiptsDeps {
   store: Store;
   delivery: Delivery;
+  /** After the read pointer of `accountId` moved, by device `deviceId` (push clears the notification elsewhere). */
+  onRead?: (accountId: AccountId, conversationId: ConversationId, readSeq: number, deviceId: DeviceId) => Promise<void>;
+}
+
+/** The device that moved a pointer, and (over WebSocket) its connection, which is not echoed to. */
+export interface ReceiptSource {
+  deviceId: DeviceId;
+  connectionId?: string;
 }
 
 /**
@@ -19,7 +27,7 @@ export interface ReceiptsDeps {
 export class ReceiptsService {
   constructor(private readonly deps: ReceiptsDeps) {}
 
-  async mark(me: AccountId, conversationId: ConversationId, kind: 'read' | 'delivered', seq: number, exceptConnection?: string): Promise<void> {
+  async mark(me: AccountId, conversationId: ConversationId, kind: 'read' | 'delivered', seq: number, source: ReceiptSource): Promise<void> {
     const { store, delivery } = this.deps;
     const { conversation, membership } = await requireMember(store, conversationId, me);
     if (seq > conversation.lastSeq) throw new AppError('bad_request', `seq ${seq} is beyond the last event (${conversation.lastSeq})`);
@@ -30,6 +38,7 @@ export class ReceiptsService {
     if (!moved) return;
     const frame = { type: 'receipt' as const, conversationId, accountId: me, readSeq: after.readSeq, deliveredSeq: after.deliveredSeq };
     delivery.toAccounts(authors, frame);
-    delivery.toAccounts([me], frame, exceptConnection);
+    delivery.toAccounts([me], frame, source.connectionId);
+    if (kind === 'read') await this.deps.onRead?.(me, conversationId, after.readSeq, source.deviceId);
   }
 }
