@@ -76,24 +76,25 @@ export function truncateUtf8(text: string, maxBytes: number): string {
  * each limit is checked on what is really sent.
  */
 export function fitPayload(payload: PushPayload, maxBytes: number, encode: (p: PushPayload) => string): PushPayload {
-  const size = (p: PushPayload) => Buffer.byteLength(encode(p));
-  let over = size(payload) - maxBytes;
-  if (over <= 0 || payload.type !== 'message') return payload;
+  const fits = (p: PushPayload) => Buffer.byteLength(encode(p)) <= maxBytes;
+  if (fits(payload) || payload.type !== 'message') return payload;
   let fitted: Extract<PushPayload, { type: 'message' }> = payload;
   for (const field of ['body', 'title'] as const) {
     const text = fitted[field];
-    // JSON escaping can make a character cost more than its UTF-8 bytes: shrink until it fits.
-    let allowed = Math.max(0, Buffer.byteLength(text) - over);
-    for (;;) {
-      const next: typeof fitted = { ...fitted, [field]: truncateUtf8(text, allowed) };
-      over = size(next) - maxBytes;
-      if (over <= 0) return next;
-      if (allowed === 0) {
-        fitted = next;
-        break;
-      }
-      allowed = Math.max(0, allowed - Math.max(over, 1));
+    const cut = (allowed: number): typeof fitted => ({ ...fitted, [field]: truncateUtf8(text, allowed) });
+    if (!fits(cut(0))) {
+      fitted = cut(0);
+      continue;
     }
+    // The longest cut that fits (JSON escaping makes the encoded cost of a character vary).
+    let lo = 0;
+    let hi = Buffer.byteLength(text);
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (fits(cut(mid))) lo = mid;
+      else hi = mid - 1;
+    }
+    return cut(lo);
   }
   return fitted;
 }
