@@ -3,6 +3,7 @@ import { AppError, type AccountListItem, type AccountStore } from '@ottr/server'
 import Database from 'better-sqlite3';
 import { decodeCursor, isInt, isObj, isStr, pageOf, PATCH_COLUMNS, toAccount, type AccountRow } from '@ottr/server/storage-kit';
 import { json, type Db, type Param } from './db.js';
+import { dropAccountPush } from './push.js';
 
 /** Admin list position: creation time and id of the last account listed (the list runs newest first). */
 interface ListCursor {
@@ -107,6 +108,7 @@ export function createAccountStore(db: Db): AccountStore {
         db.run('UPDATE devices SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL', at, id);
         db.run('DELETE FROM tokens WHERE device_id IN (SELECT id FROM devices WHERE account_id = ?)', id);
         db.run('DELETE FROM blocks WHERE blocker = ? OR blocked = ?', id, id);
+        dropAccountPush(db, id);
       });
     },
 

@@ -1,6 +1,7 @@
 import type { AuthStore, CodeRecord, TokenRecord } from '@ottr/server';
 import { toDevice, toToken, type DeviceRow, type TokenRow } from '@ottr/server/storage-kit';
 import type { Db } from './db.js';
+import { dropDeviceTargets } from './push.js';
 
 export function createAuthStore(db: Db): AuthStore {
   const device = (id: string) => {
@@ -13,6 +14,7 @@ export function createAuthStore(db: Db): AuthStore {
   const revoke = (deviceId: string, at: number) => {
     // Tokens stay until they expire so that they answer `session_revoked`, not `unauthorized`.
     db.run('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', at, deviceId);
+    dropDeviceTargets(db, deviceId);
   };
 
   return {

@@ -3,6 +3,7 @@ import { AppError, type AppendRequest, type AppendResult, type EventStore } from
 import { EVENT_COLUMNS, searchText, toEvent, type EventRow } from '@ottr/server/storage-kit';
 import { json, type Db, type Param } from './db.js';
 import { toEvents } from './event-rows.js';
+import { enqueueJob } from './jobs.js';
 import { dropReferences, referenceMedia } from './media.js';
 import { searchMessages } from './search.js';
 import type { Tx, Writer } from './writer.js';
@@ -45,6 +46,7 @@ export function createEventStore(db: Db, writer: Writer): EventStore {
     const { pk, seq } = tx.appendEvent({ ...head(req), type: 'message', content: json(req.content), data });
     db.run('INSERT INTO idempotency (device_id, client_msg_id, event_id, created_at) VALUES (?, ?, ?, ?)', req.deviceId, req.clientMsgId, req.id, req.at);
     referenceMedia(db, req.content, { id: req.id, conversationId: req.conversationId, seq });
+    if (req.job !== undefined) enqueueJob(db, req.job);
     index(tx, pk, searchText(req.content), false);
     return { event: { ...base(req, seq), type: 'message', clientMsgId: req.clientMsgId, content: req.content, ...refs }, duplicate: false };
   }

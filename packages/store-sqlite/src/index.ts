@@ -10,6 +10,7 @@ import { createJobQueue } from './jobs.js';
 import { createMediaStore } from './media.js';
 import { openDatabase } from './open.js';
 import { lockDatabase } from './owner-lock.js';
+import { createPushStore } from './push.js';
 import { createSyncStore } from './sync.js';
 import { Writer } from './writer.js';
 
@@ -52,6 +53,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     events: createEventStore(db, writer),
     sync: createSyncStore(db),
     media: createMediaStore(db),
+    push: createPushStore(db),
     jobs: createJobQueue(db),
     stats: () => writer.stats(),
     exportAll: () => exportAll(db),

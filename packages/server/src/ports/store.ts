@@ -113,7 +113,8 @@ export interface AccountStore {
   list(options: { cursor?: string; limit: number; q?: AccountQuery }): Promise<ListPage<AccountListItem>>;
   /**
    * Erases identifiers and profile, marks the account deleted, revokes all its devices and
-   * drops its blocks. (Leaving conversations is done by the service through ConversationStore.)
+   * drops its blocks, push targets, notification settings and push state. (Leaving
+   * conversations is done by the service through ConversationStore.)
    */
   markDeleted(id: AccountId, at: number): Promise<void>;
   /** `blocker` blocks `blocked`; idempotent. */
@@ -190,7 +191,8 @@ export interface AuthStore {
   listDevices(accountId: AccountId): Promise<DeviceRecord[]>;
   /**
    * Revokes the device: its tokens stop working but are kept until they expire, so that they
-   * are recognised as signed out. Returns false when it is not a live device of that account.
+   * are recognised as signed out; its push targets are deleted. Returns false when it is not a
+   * live device of that account.
    */
   revokeDevice(accountId: AccountId, deviceId: DeviceId, at: number): Promise<boolean>;
   touchDevice(deviceId: DeviceId, at: number): Promise<void>;
@@ -546,8 +548,8 @@ export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = { privacy: 'f
  */
 export interface PushStore {
   /**
-   * Sets the device's target of `kind`, replacing the one it had (createdAt kept when only
-   * re-registered). The same address registered by another device (an app reinstalled, a
+   * Sets the device's target of `kind`, replacing the one it had (its createdAt is kept, also
+   * for a new address). The same address registered by another device (an app reinstalled, a
    * browser profile signed in again) is removed from that device: an address wakes one device.
    */
   putTarget(target: Omit<PushTargetRecord, 'createdAt' | 'updatedAt'>, at: number): Promise<PushTargetRecord>;

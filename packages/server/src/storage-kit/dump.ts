@@ -4,10 +4,11 @@ import { MEDIA_COLUMNS } from './media-rows.js';
 /**
  * The store-neutral shape of an export (Store.exportAll / importAll): every durable table in
  * dependency order, each row with exactly these columns. Values are JSON scalars: times, seqs
- * and counts as numbers, flags (`booleans`) as booleans, JSON columns (content, data, payload)
- * as their text, kept byte for byte. `events.version` is the commit that appended the event
- * (SQLite keeps it on the row, PostgreSQL in conversation_commits); the search index is not
- * exported but rebuilt from message content. The last table, `store`, is one row of counters.
+ * and counts as numbers, flags (`booleans`) as booleans, JSON columns (content, data, payload,
+ * params, dnd) as their text, kept byte for byte. `events.version` is the commit that appended
+ * the event (SQLite keeps it on the row, PostgreSQL in conversation_commits); the search index
+ * is not exported but rebuilt from message content. The last table, `store`, is one row of
+ * counters.
  */
 export interface DumpTable {
   name: string;
@@ -60,6 +61,14 @@ export const DUMP_TABLES: readonly DumpTable[] = [
   { name: 'sticker_packs', columns: ['id', 'owner_id', 'title', 'created_at'], orderBy: 'id' },
   { name: 'stickers', columns: ['pack_id', 'media_id', 'emoji', 'added_at', 'position'], orderBy: 'pack_id, media_id' },
   { name: 'sticker_installs', columns: ['account_id', 'pack_id', 'installed_at'], orderBy: 'account_id, pack_id' },
+  { name: 'push_targets', columns: ['device_id', 'kind', 'account_id', 'address', 'params', 'created_at', 'updated_at'], orderBy: 'device_id, kind' },
+  {
+    name: 'notification_settings',
+    columns: ['account_id', 'privacy', 'mentions_break_mute', 'dnd'],
+    booleans: ['mentions_break_mute'],
+    orderBy: 'account_id',
+  },
+  { name: 'push_state', columns: ['account_id', 'conversation_id', 'notified_seq', 'cleared_seq', 'updated_at'], orderBy: 'account_id, conversation_id' },
   /** The counters: the store-wide version. */
   { name: 'store', columns: ['version'], orderBy: '' },
 ];

@@ -18,3 +18,5 @@ export { checkedBatches, DUMP_BATCH, DUMP_TABLES, ImportError, NOT_EMPTY } from 
 export type { DumpTable, DumpValue } from './dump.js';
 export { MEDIA_COLUMNS, mediaPatch, mediaValues, toMedia, toPacks } from './media-rows.js';
 export type { MediaRow, StickerPackRow, StickerRow } from './media-rows.js';
+export { toNotificationSettings, toPushTarget } from './push-rows.js';
+export type { NotificationSettingsRow, PushTargetRow } from './push-rows.js';

@@ -10,6 +10,7 @@ import { Fixture, makeTest, type Suite } from './store/fixtures.js';
 import { listTests } from './store/lists.js';
 import { mediaTests } from './store/media.js';
 import { membershipTests } from './store/memberships.js';
+import { pushTests } from './store/push.js';
 import { receiptTests } from './store/receipts.js';
 import { searchTests } from './store/search.js';
 import { stickerPackTests } from './store/sticker-packs.js';
@@ -46,7 +47,7 @@ export function storeConformance(name: string, open: () => Promise<Store>, gaps:
       await current?.close();
       current = undefined;
     });
-    for (const part of [accountTests, accountAdminTests, authTests, conversationTests, membershipTests, listTests, receiptTests, eventTests, concurrencyTests, searchTests, syncTests, mediaTests, stickerPackTests, transferTests]) {
+    for (const part of [accountTests, accountAdminTests, authTests, conversationTests, membershipTests, listTests, receiptTests, eventTests, concurrencyTests, searchTests, syncTests, mediaTests, stickerPackTests, pushTests, transferTests]) {
       part(suite);
     }
   });

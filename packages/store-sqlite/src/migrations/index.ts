@@ -3,6 +3,7 @@ import { sql as init } from './0001_init.js';
 import { sql as accountAdmin } from './0002_account_admin.js';
 import { sql as jobs } from './0003_jobs.js';
 import { sql as media } from './0004_media.js';
+import { sql as push } from './0005_push.js';
 
 /** Schema changes in order. Append only: a released migration is never edited. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -10,6 +11,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 2, name: 'account_admin', sql: accountAdmin },
   { version: 3, name: 'jobs', sql: jobs },
   { version: 4, name: 'media', sql: media },
+  { version: 5, name: 'push', sql: push },
 ];
 
 /**
