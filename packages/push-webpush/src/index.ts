@@ -1,1 +1,1 @@
-export {};
+export { createWebPushProvider, generateVapidKeys, webPushTopic, type WebPushProviderOptions } from './webpush-provider.js';

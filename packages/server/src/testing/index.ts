@@ -10,3 +10,4 @@ export { mediaFixtures, fixturePath, hasGps, requireFfmpeg, type MediaFixtureNam
 export {
   pushProviderConformance, CONFORMANCE_RETRY_AFTER_SECONDS, type PushProviderHarness, type ReceivedPush,
 } from './push-provider-conformance.js';
+export { startFakeWebPushService, type FakeWebPushService, type WebPushReceived, type WebPushError } from './push-fakes/webpush-service.js';

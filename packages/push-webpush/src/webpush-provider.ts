@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { fitPayload, PUSH_PAYLOAD_LIMITS, type PushMessage, type PushOutcome, type PushProvider, type PushTargetRecord } from '@ottr/server';
+import webpush from 'web-push';
+
+export interface WebPushProviderOptions {
+  /** The application server's VAPID key pair (base64url, as `generateVapidKeys()` gives it) and contact. */
+  vapid: {
+    publicKey: string;
+    privateKey: string;
+    /** A `mailto:` or `https:` URL the push service operator can reach you at. */
+    subject: string;
+  };
+  /** How long one request may take before it counts as a network failure (retry). Default 10 s. */
+  timeoutMs?: number;
+}
+
+/** A new VAPID key pair (P-256, base64url): generated once per deployment and kept. */
+export function generateVapidKeys(): { publicKey: string; privateKey: string } {
+  return webpush.generateVAPIDKeys();
+}
+
+const TOPIC = /^[A-Za-z0-9_-]{1,32}$/;
+
+/**
+ * The Web Push `Topic` (RFC 8030 §5.4: at most 32 base64url characters) of a conversation: a
+ * newer push with the same topic replaces one still waiting for an offline browser. It is the
+ * conversation id itself when that fits (a `cnv_…` id is 30 base64url characters), otherwise the
+ * first 32 characters of the base64url SHA-256 of the id — the same for every push of a conversation.
+ */
+export function webPushTopic(conversationId: string): string {
+  if (TOPIC.test(conversationId)) return conversationId;
+  return createHash('sha256').update(conversationId).digest('base64url').slice(0, 32);
+}
+
+/**
+ * Milliseconds to wait from a Retry-After header: delay-seconds or an HTTP date (RFC 9110 §10.2.3).
+ * Undefined when absent or unreadable.
+ */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  if (/^\s*\d+\s*$/.test(header)) return Number(header) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * The push provider on Web Push (RFC 8030): the payload is encrypted for the browser's
+ * subscription (RFC 8291, aes128gcm) and signed with the server's VAPID key (RFC 8292) by the
+ * web-push package; the request goes out with fetch, to whatever origin the endpoint names.
+ *
+ * Each push carries the JSON of the PushPayload (fitted to PUSH_PAYLOAD_LIMITS.webpush bytes,
+ * which leaves room for the encryption header, tag and padding in one 4096-byte record), the TTL,
+ * the Urgency, and the conversation's Topic (see webPushTopic).
+ */
+export function createWebPushProvider(options: WebPushProviderOptions): PushProvider {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const vapidDetails = { ...options.vapid };
+  // Fails at startup, not at the first push, on a malformed key or subject.
+  webpush.generateRequestDetails({ endpoint: 'https://push.invalid/check', keys: { p256dh: '', auth: '' } }, null, { vapidDetails });
+
+  return {
+    kind: 'webpush',
+
+    async send(target: PushTargetRecord, message: PushMessage): Promise<PushOutcome> {
+      const payload = fitPayload(message.payload, PUSH_PAYLOAD_LIMITS.webpush, (p) => JSON.stringify(p));
+      let request: ReturnType<typeof webpush.generateRequestDetails>;
+      try {
+        request = webpush.generateRequestDetails(
+          { endpoint: target.address, keys: { p256dh: target.params.p256dh ?? '', auth: target.params.auth ?? '' } },
+          JSON.stringify(payload),
+          { vapidDetails, TTL: message.ttlSeconds, urgency: message.urgency, topic: topicOf(payload), contentEncoding: 'aes128gcm' },
+        );
+      } catch (err) {
+        // The subscription's keys cannot be used (not a P-256 point, wrong lengths): it can never work.
+        return { outcome: 'gone', reason: `unusable subscription: ${(err as Error).message}` };
+      }
+
+      const started = performance.now();
+      let res: Response;
+      try {
+        res = await fetch(request.endpoint, {
+          method: 'POST',
+          headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])),
+          body: request.body,
+          signal: AbortSignal.timeout(timeoutMs),
+          redirect: 'manual',
+        });
+      } catch (err) {
+        return { outcome: 'retry', reason: `network: ${causeOf(err)}` };
+      }
+      const ms = Math.round(performance.now() - started);
+      const text = await res.text().catch(() => '');
+      const reason = `${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
+
+      if (res.status === 200 || res.status === 201 || res.status === 202) return { outcome: 'sent', ms };
+      if (res.status === 404 || res.status === 410) return { outcome: 'gone', reason };
+      if (res.status === 429 || res.status >= 500) {
+        const after = retryAfterMs(res.headers.get('retry-after'));
+        return after === undefined ? { outcome: 'retry', reason } : { outcome: 'retry', reason, retryAfterMs: after };
+      }
+      // 400 (malformed), 401/403 (VAPID refused), 413 (too large), redirects and the rest: retrying will not help.
+      return { outcome: 'rejected', reason };
+    },
+
+    async close(): Promise<void> {
+      // fetch keeps no connection of ours open beyond its global pool.
+    },
+  };
+}
+
+function topicOf(payload: PushMessage['payload']): string {
+  return webPushTopic(payload.conversationId);
+}
+
+/** The most useful text of a fetch failure: undici puts the system error (ECONNREFUSED, …) in `cause`. */
+function causeOf(err: unknown): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError') return 'timed out';
+  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+}
