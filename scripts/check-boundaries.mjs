@@ -10,11 +10,11 @@
 //                          @sinclair/typebox (test files may also import vitest); its tsconfig
 //                          must set "lib" without DOM and "types" without node.
 //   sdk-server-separation  the SDK side (packages/sdk, apps/web) imports the server side
-//                          (@ottr/server, @ottr/server-app, @ottr/store-*, @ottr/bus-*), or the
-//                          server side imports the SDK side.
+//                          (@ottr/server, @ottr/server-app, the adapters @ottr/store-*, @ottr/bus-*,
+//                          @ottr/media-*, @ottr/push-*), or the server side imports the SDK side.
 //   cli-imports            apps/cli imports an @ottr/* package other than @ottr/sdk,
 //                          @ottr/protocol, @ottr/server-app.
-//   dependency-direction   protocol <- server <- store-*/bus-*/media-* <- apps/server and
+//   dependency-direction   protocol <- server <- store-*/bus-*/media-*/push-* <- apps/server and
 //                          protocol <- sdk <- web, cli: an import against that direction
 //                          (e.g. server -> store-*, store-* -> bus-*, anything -> apps).
 //                          Exception by rule: packages/server test files may import
@@ -52,7 +52,7 @@ const PROTOCOL_TEST_ALLOWED = new Set(['vitest']);
 function layerOfDir(dir) {
   if (dir === 'packages/protocol') return 'protocol';
   if (dir === 'packages/server') return 'server';
-  if (/^packages\/(store|bus|media)-[^/]+$/.test(dir)) return 'adapter';
+  if (/^packages\/(store|bus|media|push)-[^/]+$/.test(dir)) return 'adapter';
   if (dir === 'packages/sdk') return 'sdk';
   if (dir === 'apps/server') return 'server-app';
   if (dir === 'apps/web') return 'web';

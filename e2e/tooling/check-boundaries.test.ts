@@ -80,6 +80,8 @@ const CLEAN: Files = {
   ),
   'packages/bus-nats/package.json': pkg('@ottr/bus-nats', ['@ottr/server']),
   'packages/bus-nats/src/index.ts': "import type { Bus } from '@ottr/server';\n",
+  'packages/push-webpush/package.json': pkg('@ottr/push-webpush', ['@ottr/server']),
+  'packages/push-webpush/src/index.ts': "import type { PushProvider } from '@ottr/server';\n",
   'packages/sdk/package.json': pkg('@ottr/sdk', ['@ottr/protocol']),
   'packages/sdk/src/index.ts': "import { ID } from '@ottr/protocol';\n",
   'apps/server/package.json': pkg('@ottr/server-app', [
@@ -87,11 +89,13 @@ const CLEAN: Files = {
     '@ottr/server',
     '@ottr/store-sqlite',
     '@ottr/bus-nats',
+    '@ottr/push-webpush',
   ]),
   'apps/server/src/main.ts': lines(
     "import { createServer } from '@ottr/server';",
     "import { store } from '@ottr/store-sqlite';",
     "import { bus } from '@ottr/bus-nats';",
+    "import { push } from '@ottr/push-webpush';",
     "import { ID } from '@ottr/protocol';",
   ),
   'apps/web/package.json': pkg('@ottr/web', ['@ottr/sdk', '@ottr/protocol']),
@@ -144,6 +148,10 @@ const VIOLATING: Files = {
     "import { bus } from '@ottr/bus-nats';", // 4 undeclared-dependency, dependency-direction
     "import root from '../../../scripts/tool.mjs';", // 5 relative-cross-package
   ),
+  'packages/push-webpush/src/bad.ts': lines(
+    "import { fitPayload } from '@ottr/server';", // ok
+    "import { store } from '@ottr/store-sqlite';", // 2 undeclared-dependency, dependency-direction
+  ),
   'packages/sdk/src/bad.ts': lines(
     "import { ID } from '@ottr/protocol';", // ok
     "import { createServer } from '@ottr/server';", // 2 undeclared-dependency, sdk-server-separation
@@ -183,6 +191,8 @@ const EXPECTED_VIOLATIONS = [
   'packages/protocol/src/bad.ts:4 protocol-purity',
   'packages/protocol/src/bad.ts:5 protocol-purity',
   'packages/protocol/tsconfig.json:1 protocol-purity',
+  'packages/push-webpush/src/bad.ts:2 dependency-direction',
+  'packages/push-webpush/src/bad.ts:2 undeclared-dependency',
   'packages/sdk/src/bad.ts:2 sdk-server-separation',
   'packages/sdk/src/bad.ts:2 undeclared-dependency',
   'packages/sdk/src/bad.ts:3 sdk-server-separation',
