@@ -17,7 +17,7 @@ function methods(o: object): string[] {
 /** docs/sdk.md is how apps learn the SDK: every public method and event must be in it. */
 describe('docs/sdk.md', () => {
   const client = createClient({ baseUrl: 'http://127.0.0.1:9' });
-  const groups = { auth: client.auth, profile: client.profile, devices: client.devices, blocks: client.blocks, presence: client.presence, typing: client.typing, conversations: client.conversations, messages: client.messages, media: client.media, stickers: client.stickers };
+  const groups = { auth: client.auth, profile: client.profile, devices: client.devices, blocks: client.blocks, presence: client.presence, typing: client.typing, conversations: client.conversations, messages: client.messages, media: client.media, stickers: client.stickers, push: client.push };
 
   it.each(Object.entries(groups))('documents every method of client.%s', (_name, group) => {
     expect(methods(group).filter((m) => !doc.includes(`${m}(`))).toEqual([]);
