@@ -1,8 +1,11 @@
 /*
- * ottr's service worker: keeps the app shell so that the app starts without a network.
+ * ottr's service worker: keeps the app shell so that the app starts without a network, and shows
+ * push notifications (sw-push.js).
  * Navigations: network first, the cached shell when offline. /assets/* (content-hashed by the
  * build): cache first. Never touches the API (/v1/…) or anything cross-origin.
  */
+importScripts('/sw-push.js');
+
 const SHELL = 'ottr-shell-v1';
 const ASSETS = 'ottr-assets-v1';
 
@@ -60,4 +63,14 @@ self.addEventListener('fetch', (event) => {
       ),
     );
   }
+});
+
+// Push notifications: what to show or close, and where a click goes, are decided in sw-push.js.
+self.addEventListener('push', (event) => {
+  if (!event.data) return;
+  event.waitUntil(self.ottrPush.onPush(self, event.data.text()));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.waitUntil(self.ottrPush.onNotificationClick(self, event.notification));
 });

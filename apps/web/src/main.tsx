@@ -6,6 +6,7 @@ import './design/tokens.css';
 import './design/base.css';
 import './design/app.css';
 import { App } from './app/App.js';
+import { listenToServiceWorker } from './app/sw-messages.js';
 import { applyTheme } from './app/theme.js';
 
 applyTheme();
@@ -15,8 +16,10 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 
-// The service worker keeps the app shell for offline starts (see public/sw.js).
+// The service worker keeps the app shell for offline starts and shows push notifications (see
+// public/sw.js and sw-push.js).
 if ('serviceWorker' in navigator && location.protocol !== 'file:') {
+  listenToServiceWorker(navigator.serviceWorker);
   window.addEventListener('load', () => {
     navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => undefined);
   });
