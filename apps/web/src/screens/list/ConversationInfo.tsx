@@ -180,7 +180,7 @@ function DirectInfo({ item, title }: { item: ConversationListItem; title: string
   );
 }
 
-/** Mute (with a duration) and pin switches, and the notifications placeholder. */
+/** Mute (with a duration) and pin switches, and the way to the notification settings of all chats. */
 function ChatSettings({ item }: { item: ConversationListItem }) {
   const { client } = useOttr();
   const toast = useToast();
@@ -252,15 +252,25 @@ function ChatSettings({ item }: { item: ConversationListItem }) {
           }}
         />
       </div>
-      <div className="info-row">
+      <button type="button" className="info-row info-action" onClick={() => navigate({ name: 'settings' })}>
         <Icon name="bell" />
         <span className="info-row-main">
           <span>Notification settings</span>
-          <span className="hint">Notification settings arrive with push support</span>
+          <span className="hint">{notificationsHint(item.conversation.kind, muted)}</span>
         </span>
-      </div>
+      </button>
     </div>
   );
+}
+
+/** What this chat's notifications do, and what Settings holds. */
+function notificationsHint(kind: ConversationListItem['conversation']['kind'], muted: boolean): string {
+  const here = !muted
+    ? 'New messages here notify you.'
+    : kind === 'group'
+      ? 'Muted: only mentions of you notify you (unless turned off in Settings).'
+      : 'Muted: this chat doesn’t notify you.';
+  return `${here} What notifications show, do-not-disturb hours and this browser’s notifications: Settings.`;
 }
 
 /** A channel's link (location.origin + /c/<id>), to copy and share. */

@@ -2,12 +2,14 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { LIMITS, type Account, type PresencePrivacy } from '@ottr/sdk/browser';
 import { FormError } from '../../components/Form.js';
 import { useOttr } from '../../app/ottr.js';
+import { turnOffPush } from '../../app/push.js';
 import { navigate } from '../../app/router.js';
 import { setThemeChoice, themeChoice, type ThemeChoice } from '../../app/theme.js';
 import { Icon } from '../../components/Icon.js';
 import { errorText, useToast } from '../../components/Toasts.js';
 import { DeleteAccount } from './DeleteAccount.js';
 import { Devices } from './Devices.js';
+import { Notifications } from './Notifications.js';
 import './settings.css';
 
 /** Settings (/settings): profile, online privacy, theme, devices, notifications, sign out, delete account. */
@@ -30,6 +32,8 @@ export function Settings() {
 
   async function signOut() {
     try {
+      // While the session lasts: this device's push subscription goes with it (best effort).
+      await turnOffPush(client, { remember: false }).catch(() => undefined);
       await client.auth.signOut();
     } catch (err) {
       toast(errorText(err));
@@ -55,10 +59,7 @@ export function Settings() {
         {account ? <PrivacyChoice account={account} onSaved={setAccount} /> : null}
         <ThemeSetting />
         <Devices />
-        <section className="settings-card" aria-labelledby="settings-notifications">
-          <h3 id="settings-notifications">Notifications</h3>
-          <p className="hint">Notifications arrive with push support</p>
-        </section>
+        <Notifications />
         <section className="settings-card settings-actions" aria-label="Account">
           <button type="button" className="btn" onClick={() => void signOut()}>
             <Icon name="logout" />

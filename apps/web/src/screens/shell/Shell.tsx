@@ -5,7 +5,9 @@ import { ChatView } from '../chat/ChatView.js';
 import { ConversationInfo } from '../list/ConversationInfo.js';
 import { ConversationList } from '../list/ConversationList.js';
 import { Settings } from '../settings/Settings.js';
+import { closeChatNotification } from '../../app/sw-messages.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
+import { PushPrompt } from './PushPrompt.js';
 import { WelcomeDialog } from './WelcomeDialog.js';
 import './shell.css';
 
@@ -44,10 +46,17 @@ export function Shell({ newAccount }: { newAccount: boolean }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [route]);
 
+  // An open chat has been seen: its notification (if any) goes.
+  const chatId = route.name === 'chat' ? route.id : null;
+  useEffect(() => {
+    if (chatId) closeChatNotification(chatId);
+  }, [chatId]);
+
   const activeId = route.name === 'chat' || route.name === 'info' ? route.id : null;
   return (
     <div className={`shell ${route.name === 'home' ? 'shell-at-list' : 'shell-at-pane'}`}>
       <ConnectionBanner state={state} />
+      <PushPrompt />
       <div className="shell-panes">
         <aside className="shell-sidebar" aria-label="Chats">
           <ConversationList activeId={activeId} />
