@@ -11,3 +11,5 @@ export {
   pushProviderConformance, CONFORMANCE_RETRY_AFTER_SECONDS, type PushProviderHarness, type ReceivedPush,
 } from './push-provider-conformance.js';
 export { startFakeWebPushService, type FakeWebPushService, type WebPushReceived, type WebPushError } from './push-fakes/webpush-service.js';
+export { startFakeFcm, type FakeFcm, type FakeFcmMessage, type FakeFcmOptions, type FcmServiceAccountJson } from './push-fakes/fcm-server.js';
+export { startFakeApns, type FakeApns, type FakeApnsNotification, type FakeApnsOptions, type ApnsCredentials } from './push-fakes/apns-server.js';
