@@ -117,6 +117,27 @@ describe('Web Push provider', () => {
     }
   });
 
+  it('an answer whose body never ends is not read whole: the reason holds its first 200 characters', async () => {
+    const endless = createServer((_req, res) => {
+      res.writeHead(400);
+      const more = () => {
+        while (res.write('x'.repeat(64 * 1024)));
+      };
+      res.on('drain', more);
+      more();
+    });
+    endless.listen(0, '127.0.0.1');
+    await once(endless, 'listening');
+    const sub = fake.subscribe();
+    const endpoint = `http://127.0.0.1:${(endless.address() as AddressInfo).port}/push/x`;
+    try {
+      expect(await provider.send(record({ ...sub, endpoint }), message)).toEqual({ outcome: 'rejected', reason: `400: ${'x'.repeat(200)}` });
+    } finally {
+      endless.closeAllConnections();
+      endless.close();
+    }
+  });
+
   it('a malformed VAPID configuration fails at creation, not at the first push', () => {
     expect(() => createWebPushProvider({ vapid: { ...vapid, subject: 'ops@ottr.example' } })).toThrow(/subject/);
     expect(() => createWebPushProvider({ vapid: { ...vapid, privateKey: 'short' } })).toThrow(/private key/);

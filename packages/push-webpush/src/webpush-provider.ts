@@ -89,8 +89,8 @@ export function createWebPushProvider(options: WebPushProviderOptions): PushProv
         return { outcome: 'retry', reason: `network: ${causeOf(err)}` };
       }
       const ms = Math.round(performance.now() - started);
-      const text = await res.text().catch(() => '');
-      const reason = `${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
+      const text = await head(res, 200);
+      const reason = `${res.status}${text ? `: ${text}` : ''}`;
 
       if (res.status === 200 || res.status === 201 || res.status === 202) return { outcome: 'sent', ms };
       if (res.status === 404 || res.status === 410) return { outcome: 'gone', reason };
@@ -110,6 +110,29 @@ export function createWebPushProvider(options: WebPushProviderOptions): PushProv
 
 function topicOf(payload: PushMessage['payload']): string {
   return webPushTopic(payload.conversationId);
+}
+
+/**
+ * The first `max` characters of the response body, for the log; the rest is not read (the
+ * endpoint is the browser's choice: it must not make the server buffer a large answer).
+ */
+async function head(res: Response, max: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    while (text.length < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    // a body cut short (reset, timeout) still leaves the status to go by
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return text.slice(0, max).trim();
 }
 
 /** The most useful text of a fetch failure: undici puts the system error (ECONNREFUSED, …) in `cause`. */
