@@ -102,11 +102,14 @@ export async function turnOnPush(client: OttrClient): Promise<NotificationPermis
  */
 export async function turnOffPush(client: OttrClient, { remember }: { remember: boolean }): Promise<void> {
   if (remember) localStorage.setItem(OFF_KEY, '1');
-  const unregistered = client.push.unregister('webpush');
-  const reg = 'serviceWorker' in navigator ? await navigator.serviceWorker.getRegistration() : undefined;
-  const sub = await reg?.pushManager.getSubscription();
-  await sub?.unsubscribe().catch(() => false);
-  await unregistered;
+  try {
+    await client.push.unregister('webpush');
+  } finally {
+    // Also when the server could not be told: a dropped subscription cannot be pushed to.
+    const reg = 'serviceWorker' in navigator ? await navigator.serviceWorker.getRegistration() : undefined;
+    const sub = await reg?.pushManager.getSubscription();
+    await sub?.unsubscribe().catch(() => false);
+  }
 }
 
 /** Whether this browser gets notifications now: permission, a subscription, not turned off. */

@@ -20,17 +20,19 @@ export function PushPrompt() {
   const [offer, setOffer] = useState(false);
   const [busy, setBusy] = useState(false);
   const lastOpened = useRef<string | null>(null);
+  const chat = route.name === 'chat' ? route.id : null;
 
   useEffect(() => {
     refreshPush(client).catch(() => undefined);
   }, [client]);
 
   useEffect(() => {
-    const chat = route.name === 'chat' ? route.id : null;
-    if (chat === null || chat === lastOpened.current) return;
+    // Once per visit of a chat (not again when StrictMode runs effects twice).
+    if (chat === lastOpened.current) return;
     lastOpened.current = chat;
+    if (chat === null) return;
     if (noteChatOpened(localStorage, chat)) setEngaged(true);
-  }, [route]);
+  }, [chat]);
 
   useEffect(
     () =>
