@@ -1,1 +1,2 @@
-export {};
+export { createFcmProvider, type FcmProviderOptions } from './fcm-provider.js';
+export type { FcmServiceAccount } from './fcm-auth.js';

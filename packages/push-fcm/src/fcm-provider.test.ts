@@ -1,0 +1,164 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PushMessage, PushTargetRecord } from '@ottr/server';
+import { startFakeFcm, type FakeFcm } from '@ottr/server/testing';
+import { createFcmProvider } from './index.js';
+
+const target = (token: string): PushTargetRecord => ({
+  accountId: 'acc_fcm' as PushTargetRecord['accountId'],
+  deviceId: 'dev_fcm' as PushTargetRecord['deviceId'],
+  kind: 'fcm',
+  address: token,
+  params: {},
+  createdAt: 0,
+  updatedAt: 0,
+});
+const conversationId = 'cnv_01JD6K7ZQ0000000000000FCM1' as PushMessage['payload']['conversationId'];
+const alert: PushMessage = {
+  payload: { type: 'message', conversationId, seq: 12, title: 'Grace', body: 'Ship it', count: 2, badge: 5, mention: false },
+  ttlSeconds: 86_400,
+  urgency: 'high',
+};
+const clear: PushMessage = { payload: { type: 'clear', conversationId, badge: 0 }, ttlSeconds: 600, urgency: 'normal' };
+
+describe('FCM provider', () => {
+  let fake: FakeFcm;
+  const provider = (f: FakeFcm = fake) => createFcmProvider({ serviceAccount: f.serviceAccount, endpoint: f.endpoint, timeoutMs: 5000 });
+
+  beforeEach(async () => {
+    fake = await startFakeFcm();
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await fake.close();
+  });
+
+  it('sends an alert as data strings, a notification tagged by conversation with the badge, high priority and ttl', async () => {
+    const token = fake.registerToken();
+    expect(await provider().send(target(token), alert)).toMatchObject({ outcome: 'sent' });
+    expect(fake.errors).toEqual([]);
+    expect(fake.received.map((m) => m.message)).toEqual([
+      {
+        token,
+        data: { type: 'message', conversationId, seq: '12', title: 'Grace', body: 'Ship it', count: '2', badge: '5', mention: 'false' },
+        notification: { title: 'Grace', body: 'Ship it' },
+        android: { collapse_key: conversationId, priority: 'HIGH', ttl: '86400s', notification: { tag: conversationId, notification_count: 5 } },
+      },
+    ]);
+  });
+
+  it('sends a clear as data only, normal priority', async () => {
+    const token = fake.registerToken();
+    expect(await provider().send(target(token), clear)).toMatchObject({ outcome: 'sent' });
+    expect(fake.received.map((m) => m.message)).toEqual([
+      { token, data: { type: 'clear', conversationId, badge: '0' }, android: { collapse_key: conversationId, priority: 'NORMAL', ttl: '600s' } },
+    ]);
+  });
+
+  it('fits the whole message, text twice (data and notification), in 4000 bytes', async () => {
+    const token = fake.registerToken();
+    const long = { ...alert, payload: { ...alert.payload, body: '"引号"\n😀'.repeat(1000) } } as PushMessage;
+    expect(await provider().send(target(token), long)).toMatchObject({ outcome: 'sent' });
+    const [got] = fake.received;
+    expect(Buffer.byteLength(JSON.stringify(got!.message))).toBeLessThanOrEqual(4000);
+    expect(Buffer.byteLength(JSON.stringify(got!.message))).toBeGreaterThan(3900);
+    const data = got!.message.data as Record<string, string>;
+    expect(data.body!.endsWith('…')).toBe(true);
+    expect(got!.message.notification).toEqual({ title: 'Grace', body: data.body });
+  });
+
+  it('gets one access token for many sends, even concurrent ones', async () => {
+    const p = provider();
+    const token = fake.registerToken();
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => p.send(target(token), alert)));
+    expect(outcomes.map((o) => o.outcome)).toEqual(Array(5).fill('sent'));
+    expect(await p.send(target(token), clear)).toMatchObject({ outcome: 'sent' });
+    expect(fake.tokenRequests).toBe(1);
+  });
+
+  it('gets a new access token a minute before the old one expires, not after FCM refuses it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const p = provider();
+    const token = fake.registerToken();
+    expect(await p.send(target(token), alert)).toMatchObject({ outcome: 'sent' });
+    vi.setSystemTime(Date.now() + 3_539_000); // 61 s left of 3600
+    expect(await p.send(target(token), alert)).toMatchObject({ outcome: 'sent' });
+    expect(fake.tokenRequests).toBe(1);
+    vi.setSystemTime(Date.now() + 2_000); // 59 s left
+    expect(await p.send(target(token), alert)).toMatchObject({ outcome: 'sent' });
+    expect(fake.tokenRequests).toBe(2);
+    expect(fake.errors).toEqual([]); // no send with a stale token
+  });
+
+  it('after a 401 gets a new access token and sends again, once', async () => {
+    const p = provider();
+    const token = fake.registerToken();
+    expect(await p.send(target(token), alert)).toMatchObject({ outcome: 'sent' });
+    fake.revokeAccessTokens();
+    expect(await p.send(target(token), alert)).toMatchObject({ outcome: 'sent' });
+    expect(fake.tokenRequests).toBe(2);
+    expect(fake.received).toHaveLength(2);
+    fake.failNext(401);
+    fake.failNext(401);
+    expect(await p.send(target(token), alert)).toMatchObject({ outcome: 'rejected', reason: expect.stringContaining('401') });
+    expect(fake.tokenRequests).toBe(3);
+    expect(fake.received).toHaveLength(2);
+  });
+
+  it('reports the token endpoint refusing as rejected, failing as retry, and recovers', async () => {
+    const p = provider();
+    const token = fake.registerToken();
+    fake.failNextToken(400);
+    expect(await p.send(target(token), alert)).toMatchObject({ outcome: 'rejected', reason: expect.stringContaining('invalid_grant') });
+    fake.failNextToken(503);
+    expect(await p.send(target(token), alert)).toMatchObject({ outcome: 'retry' });
+    expect(await p.send(target(token), alert)).toMatchObject({ outcome: 'sent' });
+    expect(fake.received).toHaveLength(1);
+  });
+
+  it('maps what FCM answers to outcomes', async () => {
+    const p = provider();
+    const token = fake.registerToken();
+    const send = (t = token) => p.send(target(t), alert);
+    expect(await send(fake.registerToken().slice(0, 20) + 'x')).toMatchObject({ outcome: 'gone', reason: expect.stringContaining('UNREGISTERED') });
+    const uninstalled = fake.registerToken();
+    fake.unregisterToken(uninstalled);
+    expect(await send(uninstalled)).toMatchObject({ outcome: 'gone' });
+    expect(await send('not a token!')).toMatchObject({ outcome: 'gone', reason: expect.stringContaining('registration token') });
+    fake.failNext(403);
+    expect(await send()).toMatchObject({ outcome: 'gone', reason: expect.stringContaining('SENDER_ID_MISMATCH') });
+    fake.failNext(403, { body: { error: { code: 403, status: 'PERMISSION_DENIED', message: 'Permission denied on resource project' } } });
+    expect(await send()).toMatchObject({ outcome: 'rejected' });
+    fake.failNext(400);
+    expect(await send()).toMatchObject({ outcome: 'rejected', reason: expect.stringContaining('INVALID_ARGUMENT') });
+    const at = new Date(Date.now() + 30_000).toUTCString();
+    fake.failNext(429, { headers: { 'retry-after': at } });
+    const throttled = await send();
+    expect(throttled).toMatchObject({ outcome: 'retry' });
+    expect(throttled.outcome === 'retry' && throttled.retryAfterMs).toBeGreaterThan(28_000);
+    fake.failNext(503);
+    expect(await send()).toMatchObject({ outcome: 'retry', reason: expect.stringContaining('UNAVAILABLE') });
+    fake.failNext(502, { body: '<html>Bad Gateway</html>' });
+    expect(await send()).toMatchObject({ outcome: 'retry' });
+    expect(fake.received).toEqual([]);
+    expect(await send()).toMatchObject({ outcome: 'sent' });
+  });
+
+  it('reports a service that does not answer in time as retry', async () => {
+    const silent = createServer(() => {}); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const p = createFcmProvider({ serviceAccount: { ...fake.serviceAccount, token_uri: `${url}/token` }, endpoint: url, timeoutMs: 200 });
+      expect(await p.send(target(fake.registerToken()), alert)).toMatchObject({ outcome: 'retry', reason: expect.stringContaining('timed out') });
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('refuses a service account without a usable key at creation', () => {
+    expect(() => createFcmProvider({ serviceAccount: { ...fake.serviceAccount, private_key: 'not a key' } })).toThrow();
+  });
+});
