@@ -1,1 +1,1 @@
-export {};
+export { createApnsProvider, type ApnsProviderOptions } from './apns-provider.js';

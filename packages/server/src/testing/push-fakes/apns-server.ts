@@ -32,6 +32,10 @@ export interface FakeApns extends ApnsCredentials {
   readonly errors: string[];
   /** How many different provider JWTs it has seen (a provider should reuse one for 20–60 min). */
   readonly providerTokens: number;
+  /** HTTP/2 connections opened to it so far (a provider should keep one open). */
+  readonly connections: number;
+  /** Closes the open connections (GOAWAY), as APNs does to idle ones; resolves once they are closed. */
+  dropConnections(): Promise<void>;
   /** A device token (64 hex digits) the fake delivers to, for `topic` (default: the fake's). */
   registerToken(topic?: string): string;
   /** Later sends to `token` answer 410 Unregistered. */
@@ -166,6 +170,7 @@ export async function startFakeApns(options: FakeApnsOptions = {}): Promise<Fake
   const failures: { status: number; reason?: string; headers?: Record<string, string> }[] = [];
   const waiters = new Set<() => void>();
   const sessions = new Set<Http2Session>();
+  let connections = 0;
 
   const answer = (res: Http2ServerResponse, status: number, reason: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): void =>
     void res.writeHead(status, { 'apns-id': randomUUID(), 'content-type': 'application/json', ...headers }).end(JSON.stringify({ reason, ...extra }));
@@ -178,6 +183,8 @@ export async function startFakeApns(options: FakeApnsOptions = {}): Promise<Fake
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
+    const auth = /^bearer (\S+)$/.exec(header(req.headers, 'authorization') ?? '')?.[1];
+    if (auth !== undefined) jwts.add(auth);
     const failure = failures.shift();
     if (failure) {
       answer(res, failure.status, failure.reason ?? DEFAULT_REASONS[failure.status] ?? 'InternalServerError', failure.status === 410 ? { timestamp: Date.now() } : {}, failure.headers);
@@ -186,9 +193,7 @@ export async function startFakeApns(options: FakeApnsOptions = {}): Promise<Fake
     if (req.method !== 'POST') return refuse(res, 405, 'MethodNotAllowed', `${req.method} ${req.url}`);
     const token = /^\/3\/device\/([^/?]+)$/.exec(req.url)?.[1];
     if (token === undefined) return refuse(res, 404, 'BadPath', req.url);
-    const auth = /^bearer (\S+)$/.exec(header(req.headers, 'authorization') ?? '')?.[1];
     if (auth === undefined) return refuse(res, 403, 'MissingProviderToken', 'no authorization: bearer <JWT>');
-    jwts.add(auth);
     if (expired.has(auth)) return answer(res, 403, 'ExpiredProviderToken');
     const jwtWrong = jwtError(auth, publicKey, creds);
     if (jwtWrong) return refuse(res, 403, jwtWrong.reason, jwtWrong.detail);
@@ -212,6 +217,7 @@ export async function startFakeApns(options: FakeApnsOptions = {}): Promise<Fake
   });
   server.on('session', (session) => {
     sessions.add(session);
+    connections++;
     session.on('close', () => sessions.delete(session));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -225,6 +231,12 @@ export async function startFakeApns(options: FakeApnsOptions = {}): Promise<Fake
     errors,
     get providerTokens() {
       return jwts.size;
+    },
+    get connections() {
+      return connections;
+    },
+    async dropConnections() {
+      await Promise.all([...sessions].map((session) => new Promise<void>((resolve) => session.close(resolve))));
     },
     registerToken(forTopic = topic) {
       const token = randomBytes(32).toString('hex');
