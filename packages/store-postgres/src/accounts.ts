@@ -2,6 +2,7 @@ import type { AccountId } from '@ottr/protocol';
 import { AppError, type AccountListItem, type AccountStore } from '@ottr/server';
 import { decodeCursor, isInt, isObj, isStr, pageOf, PATCH_COLUMNS, toAccount, type AccountRow } from '@ottr/server/storage-kit';
 import { violated, type Db, type Param } from './db.js';
+import { dropAccountPush } from './push.js';
 
 /** list position: createdAt and id of the last account listed. */
 interface ListCursor {
@@ -107,6 +108,7 @@ export function createAccountStore(db: Db): AccountStore {
         await c.run('UPDATE devices SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL', at, id);
         await c.run('DELETE FROM tokens WHERE device_id IN (SELECT id FROM devices WHERE account_id = $1)', id);
         await c.run('DELETE FROM blocks WHERE blocker = $1 OR blocked = $1', id);
+        await dropAccountPush(c, id);
       });
     },
 

@@ -17,6 +17,7 @@ export function createAuthStore(db: Db): AuthStore {
   const revoke = async (c: Conn, deviceId: string, at: number) => {
     // Tokens stay until they expire so that they answer `session_revoked`, not `unauthorized`.
     await c.run('UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', at, deviceId);
+    await c.run('DELETE FROM push_targets WHERE device_id = $1', deviceId);
   };
 
   return {
@@ -86,7 +87,13 @@ export function createAuthStore(db: Db): AuthStore {
     },
 
     async revokeDevice(accountId, deviceId, at) {
-      const n = await db.run('UPDATE devices SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL', at, deviceId, accountId);
+      // One statement: the revoke and, with it, the device's push targets.
+      const n = await db.value<number>(
+        `WITH r AS (UPDATE devices SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL RETURNING id),
+         t AS (DELETE FROM push_targets WHERE device_id IN (SELECT id FROM r))
+         SELECT count(*) FROM r`,
+        at, deviceId, accountId,
+      );
       return n === 1;
     },
 

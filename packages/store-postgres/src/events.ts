@@ -34,8 +34,8 @@ export function createEventStore(db: Db, writer: Writer): EventStore {
   const base = (req: AppendRequest, seq: number) => ({ id: req.id, conversationId: req.conversationId, seq, at: req.at, sender: req.sender });
 
   /**
-   * One statement (Tx.appendKeyed) in the common case, run without a savepoint: the key and
-   * the event are inserted together or not at all. A second request with the key (this batch,
+   * One statement (Tx.appendKeyed) in the common case, run without a savepoint: the key, the
+   * event and its job (`req.job`) are inserted together or not at all. A second request with the key (this batch,
    * or another node's transaction, which the statement waits for) inserts nothing, takes no
    * seq and gets the first event.
    *
@@ -54,6 +54,7 @@ export function createEventStore(db: Db, writer: Writer): EventStore {
     const appended = await tx.appendKeyed(
       { ...head(req), type: 'message', content: json(req.content), data, body: body(searchText(req.content)) },
       { deviceId: req.deviceId, clientMsgId: req.clientMsgId },
+      req.job,
     );
     if (appended === null) {
       const row = await tx.c.row<EventRow>(

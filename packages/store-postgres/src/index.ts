@@ -8,6 +8,7 @@ import { createEventStore } from './events.js';
 import { createJobQueue } from './jobs.js';
 import { createMediaStore } from './media.js';
 import { migrate } from './migrations/index.js';
+import { createPushStore } from './push.js';
 import { createSyncStore } from './sync.js';
 import { Writer } from './writer.js';
 
@@ -59,6 +60,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     events: createEventStore(db, writer),
     sync: createSyncStore(db),
     media: createMediaStore(db),
+    push: createPushStore(db),
     jobs: createJobQueue(db),
     stats: () => writer.stats(),
     exportAll: () => exportAll(db),

@@ -1,9 +1,17 @@
 import { JOB_DEFAULTS, retryDelay, type JobQueue, type JobRecord, type NewJob } from '@ottr/server';
 import { toJob, type JobRow } from '@ottr/server/storage-kit';
-import { json, type Conn, type Db } from './db.js';
+import { json, type Conn, type Db, type Param } from './db.js';
 
 /** Errors are kept for inspection, not as logs: the first few KiB. */
 const ERROR_KEPT = 4000;
+
+/** The columns a new job is inserted with; the values (status 'pending' between dedupe_key and due_at): jobValues. */
+export const JOB_INSERT_COLUMNS = 'id, kind, payload, dedupe_key, status, due_at, max_attempts, backoff_ms, created_at';
+
+/** A new job's values for JOB_INSERT_COLUMNS, without the status. */
+export const jobValues = (j: NewJob): Param[] => [
+  j.id, j.kind, json(j.payload ?? null), j.dedupeKey ?? null, j.runAt, j.maxAttempts ?? JOB_DEFAULTS.maxAttempts, j.backoffMs ?? JOB_DEFAULTS.backoffMs, j.now,
+];
 
 /**
  * JobQueue.enqueue on the pool, or on a transaction's connection (a transactional outbox, e.g.
@@ -11,9 +19,8 @@ const ERROR_KEPT = 4000;
  */
 export async function enqueueJob(c: Conn, j: NewJob): Promise<{ job: JobRecord; created: boolean }> {
   const row = await c.row<JobRow>(
-    `INSERT INTO jobs (id, kind, payload, dedupe_key, status, due_at, max_attempts, backoff_ms, created_at)
-     VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8) ON CONFLICT (dedupe_key) DO NOTHING RETURNING *`,
-    j.id, j.kind, json(j.payload ?? null), j.dedupeKey ?? null, j.runAt, j.maxAttempts ?? JOB_DEFAULTS.maxAttempts, j.backoffMs ?? JOB_DEFAULTS.backoffMs, j.now,
+    `INSERT INTO jobs (${JOB_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8) ON CONFLICT (dedupe_key) DO NOTHING RETURNING *`,
+    ...jobValues(j),
   );
   if (row !== undefined) return { job: toJob(row), created: true };
   const existing = await c.row<JobRow>('SELECT * FROM jobs WHERE dedupe_key = $1', j.dedupeKey!);

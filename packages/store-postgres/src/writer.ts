@@ -1,6 +1,7 @@
-import { AppError } from '@ottr/server';
+import { AppError, type NewJob } from '@ottr/server';
 import type pg from 'pg';
 import { Conn, type Db, type Param } from './db.js';
+import { JOB_INSERT_COLUMNS, jobValues } from './jobs.js';
 
 /** A row for `events`; the transaction assigns its seq. */
 export interface NewEvent {
@@ -63,19 +64,32 @@ export class Tx {
    * waited for): the caller reads the first event. A duplicate takes no seq. Throws `not_found`,
    * before any statement, for an unknown (unlocked) conversation. The idempotency row has no
    * foreign key to events, so the order of the two inserts does not matter to constraints.
+   * `job` (the message's transactional outbox) is inserted by the same statement, only with the
+   * event; a job whose dedupeKey a queued job has is not added (as JobQueue.enqueue).
    */
-  async appendKeyed(e: NewEvent, key: { deviceId: string; clientMsgId: string }): Promise<{ pk: number; seq: number } | null> {
+  async appendKeyed(e: NewEvent, key: { deviceId: string; clientMsgId: string }, job?: NewJob): Promise<{ pk: number; seq: number } | null> {
     const seq = this.nextSeq(e.conversationId);
-    const { rows } = await this.c.prepared<{ pk: number }>(
-      'ottr_append_keyed_event',
-      `WITH k AS (
+    const params = [...eventParams(e, seq), key.deviceId, key.clientMsgId];
+    const claim = `k AS (
          INSERT INTO idempotency (device_id, client_msg_id, event_id, created_at) VALUES ($11, $12, $1, $6) ON CONFLICT DO NOTHING RETURNING 1
-       )
-       INSERT INTO events (id, conversation_id, seq, type, sender, at, target, content, data, body)
+       )`;
+    const insert = `INSERT INTO events (id, conversation_id, seq, type, sender, at, target, content, data, body)
        SELECT $1::text, $2::text, $3::bigint, $4::text, $5::text, $6::bigint, $7::text, $8::text, $9::text, $10::text
-       WHERE EXISTS (SELECT FROM k) RETURNING pk`,
-      ...eventParams(e, seq), key.deviceId, key.clientMsgId,
-    );
+       WHERE EXISTS (SELECT FROM k) RETURNING pk`;
+    const { rows } = job === undefined
+      ? await this.c.prepared<{ pk: number }>('ottr_append_keyed_event', `WITH ${claim} ${insert}`, ...params)
+      : await this.c.prepared<{ pk: number }>(
+        'ottr_append_keyed_event_job',
+        `WITH ${claim},
+         e AS (${insert}),
+         j AS (
+           INSERT INTO jobs (${JOB_INSERT_COLUMNS})
+           SELECT $13::text, $14::text, $15::text, $16::text, 'pending', $17::bigint, $18::integer, $19::bigint, $20::bigint
+           WHERE EXISTS (SELECT FROM k) ON CONFLICT (dedupe_key) DO NOTHING
+         )
+         SELECT pk FROM e`,
+        ...params, ...jobValues(job),
+      );
     const pk = rows[0]?.pk;
     return pk === undefined ? null : this.appended(e, pk, seq);
   }

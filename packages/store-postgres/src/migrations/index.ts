@@ -1,6 +1,7 @@
 import { sql as init } from './0001_init.js';
 import { sql as sharedState } from './0002_shared_state.js';
 import { sql as media } from './0003_media.js';
+import { sql as push } from './0004_push.js';
 import type { Db } from '../db.js';
 
 /** Schema changes in order. Append only: a released migration is never edited. */
@@ -8,6 +9,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 1, name: 'init', sql: init },
   { version: 2, name: 'shared_state', sql: sharedState },
   { version: 3, name: 'media', sql: media },
+  { version: 4, name: 'push', sql: push },
 ];
 
 /** Advisory lock key of migrations (any constant; 0x6f747472 is "ottr"). */

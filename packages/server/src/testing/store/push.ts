@@ -82,6 +82,16 @@ export function pushTests(s: Suite): void {
       expect(byDevice(await s.store.push.listTargets([a!, b!]))).toEqual(byDevice([web, apns, other]));
     });
 
+    test('devices registering one address at once: it ends up on exactly one of them', async () => {
+      const a = await f.account();
+      const devices = await Promise.all(Array.from({ length: 6 }, () => device(a)));
+      const put1 = await Promise.all(devices.map((d) => put(a, d, 'fcm', 'raced-token')));
+      const held = await s.store.push.listTargets([a]);
+      expect(held).toHaveLength(1);
+      expect(put1.map((t) => t.deviceId)).toContain(held[0]!.deviceId);
+      expect(held[0]!.address).toBe('raced-token');
+    });
+
     test('pruneTarget deletes a target only while it still has the address', async () => {
       const a = await f.account();
       const d = await device(a);
@@ -129,6 +139,17 @@ export function pushTests(s: Suite): void {
       expect(await s.store.push.updateSettings(a, { dnd: null })).toEqual({ privacy: 'none', mentionsBreakMute: false, dnd: null });
       expect(await s.store.push.getSettings(a)).toEqual({ privacy: 'none', mentionsBreakMute: false, dnd: null });
       expect(await s.store.push.getSettings(await f.account())).toEqual(DEFAULT_NOTIFICATION_SETTINGS);
+    });
+
+    test('concurrent patches of different fields all apply', async () => {
+      const a = await f.account();
+      const dnd = { from: '01:00', to: '02:00', timeZone: 'Asia/Tokyo' };
+      await Promise.all([
+        s.store.push.updateSettings(a, { privacy: 'none' }),
+        s.store.push.updateSettings(a, { mentionsBreakMute: false }),
+        s.store.push.updateSettings(a, { dnd }),
+      ]);
+      expect(await s.store.push.getSettings(a)).toEqual({ privacy: 'none', mentionsBreakMute: false, dnd });
     });
 
     test('getSettingsMany gives every asked account its settings, defaults filled in', async () => {
