@@ -163,8 +163,9 @@ const MAX_BATCH = 60;
  * Group commit: operations queue up while the previous transaction of this store commits, and
  * the next transaction runs all of them (up to MAX_BATCH), each isolated from the others (see
  * Isolation) so that a failing one rolls back and rejects alone. Promises settle after COMMIT.
- * A message append is `one-statement`: its idempotency key and its event are inserted by one
- * statement, so the common case costs one round trip while the batch holds its locks.
+ * A message append is `one-statement`: its idempotency key, its event and its job (the push
+ * fan-out) are inserted by one statement, so the common case costs one round trip while the
+ * batch holds its locks.
  *
  * Across nodes (several stores on one database) correctness rests on row locks, not on this
  * process's memory:
