@@ -1,6 +1,7 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type Http2Session } from 'node:http2';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { connect, createServer, type Http2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PushMessage, PushTargetRecord } from '@ottr/server';
 import { startFakeApns, type FakeApns } from '@ottr/server/testing';
@@ -188,5 +189,107 @@ describe('APNs provider', () => {
     expect(() => createApnsProvider({ ...options(), key: 'not a key' })).toThrow();
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     expect(() => createApnsProvider({ ...options(), key: rsa })).toThrow(/EC P-256/);
+  });
+});
+
+/** The fake must refuse what APNs refuses, or the conformance suite proves nothing. */
+describe('fake APNs', () => {
+  let fake: FakeApns;
+  beforeEach(async () => {
+    fake = await startFakeApns();
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  /** A provider token as Apple wants it, with header, claims or key changed. */
+  function jwt(o: { header?: Record<string, unknown>; claims?: Record<string, unknown>; key?: string } = {}): Promise<string> {
+    return new SignJWT({ iss: fake.teamId, iat: Math.floor(Date.now() / 1000), ...o.claims })
+      .setProtectedHeader({ alg: 'ES256', kid: fake.keyId, ...o.header })
+      .sign(createPrivateKey(o.key ?? fake.key));
+  }
+
+  /** One request over h2c; `headers` replace (undefined: remove) those of a correct alert. */
+  async function push(o: { headers?: Record<string, string | undefined>; body?: unknown; path?: string; jwt?: string } = {}): Promise<[number, string]> {
+    const token = fake.registerToken();
+    const headers: Record<string, string | undefined> = {
+      ':method': 'POST',
+      ':path': o.path ?? `/3/device/${token}`,
+      authorization: `bearer ${o.jwt ?? (await jwt())}`,
+      'apns-topic': fake.topic,
+      'apns-push-type': 'alert',
+      'apns-priority': '10',
+      'apns-expiration': '0',
+      ...o.headers,
+    };
+    for (const k of Object.keys(headers)) if (headers[k] === undefined) delete headers[k];
+    const session = connect(fake.endpoint);
+    try {
+      return await new Promise((resolve, reject) => {
+        const stream = session.request(headers);
+        let status = 0;
+        let text = '';
+        stream.on('response', (h) => (status = Number(h[':status'])));
+        stream.on('data', (c: Buffer) => (text += c.toString()));
+        stream.on('end', () => resolve([status, text === '' ? '' : String((JSON.parse(text) as { reason: string }).reason)]));
+        stream.on('error', reject);
+        stream.end(JSON.stringify(o.body ?? { aps: { alert: { title: 't', body: 'b' } } }));
+      });
+    } finally {
+      session.close();
+    }
+  }
+
+  it('accepts a correct alert and background push', async () => {
+    expect(await push()).toEqual([200, '']);
+    expect(await push({ headers: { 'apns-push-type': 'background', 'apns-priority': '5' }, body: { aps: { 'content-available': 1, badge: 3 } } })).toEqual([200, '']);
+    expect(fake.received).toHaveLength(2);
+    expect(fake.errors).toEqual([]);
+  });
+
+  it('refuses provider tokens Apple refuses', async () => {
+    const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const hourAgo = Math.floor(Date.now() / 1000) - 3700;
+    expect(await push({ headers: { authorization: undefined } })).toEqual([403, 'MissingProviderToken']);
+    expect(await push({ jwt: await jwt({ key: otherKey }) })).toEqual([403, 'InvalidProviderToken']);
+    expect(await push({ jwt: await jwt({ header: { kid: 'ABCDEFGHIJ' } }) })).toEqual([403, 'InvalidProviderToken']);
+    expect(await push({ jwt: await jwt({ claims: { iss: 'ABCDEFGHIJ' } }) })).toEqual([403, 'InvalidProviderToken']);
+    expect(await push({ jwt: await jwt({ claims: { iat: undefined } }) })).toEqual([403, 'InvalidProviderToken']);
+    expect(await push({ jwt: await jwt({ claims: { iat: hourAgo } }) })).toEqual([403, 'ExpiredProviderToken']);
+    expect(fake.errors).toHaveLength(6);
+    expect(fake.received).toEqual([]);
+  });
+
+  it('refuses headers and bodies Apple refuses', async () => {
+    const background = { 'apns-push-type': 'background', 'apns-priority': '5' };
+    const cases: [Parameters<typeof push>[0], [number, string]][] = [
+      [{ headers: { 'apns-topic': undefined } }, [400, 'MissingTopic']],
+      [{ headers: { 'apns-push-type': 'voip' } }, [400, 'InvalidPushType']],
+      [{ headers: { 'apns-priority': '5' } }, [400, 'BadPriority']],
+      [{ headers: background, body: { aps: { 'content-available': 1 } } }, [200, '']],
+      [{ headers: { ...background, 'apns-priority': '10' }, body: { aps: { 'content-available': 1 } } }, [400, 'BadPriority']],
+      [{ headers: { 'apns-collapse-id': 'x'.repeat(65) } }, [400, 'BadCollapseId']],
+      [{ headers: { 'apns-expiration': undefined } }, [400, 'BadExpirationDate']],
+      [{ headers: { 'apns-id': 'not-a-uuid' } }, [400, 'BadMessageId']],
+      [{ body: { aps: { alert: { title: 't', body: 'x'.repeat(4100) } } } }, [413, 'PayloadTooLarge']],
+      [{ body: { aps: { alert: 'text only' } } }, [400, 'BadPayload']],
+      [{ body: { aps: { alert: { title: 't', body: 'b' }, badge: -1 } } }, [400, 'BadPayload']],
+      [{ body: { type: 'message' } }, [400, 'BadPayload']],
+      [{ headers: background, body: { aps: { badge: 1 } } }, [400, 'BadPayload']],
+      [{ headers: background, body: { aps: { 'content-available': 1, alert: { title: 't', body: 'b' } } } }, [400, 'BadPayload']],
+      [{ path: '/3/device/not-hex' }, [400, 'BadDeviceToken']],
+      [{ path: '/2/device/00' }, [404, 'BadPath']],
+      [{ headers: { ':method': 'PUT' } }, [405, 'MethodNotAllowed']],
+    ];
+    for (const [request, answer] of cases) expect([request, await push(request)]).toEqual([request, answer]);
+    expect(fake.errors).toHaveLength(cases.length - 1);
+    expect(fake.received).toHaveLength(1);
+  });
+
+  it('answers 410 Unregistered for unknown tokens and DeviceTokenNotForTopic for another app', async () => {
+    expect(await push({ path: `/3/device/${'ab'.repeat(32)}` })).toEqual([410, 'Unregistered']);
+    const beta = fake.registerToken('com.example.ottr.beta');
+    expect(await push({ path: `/3/device/${beta}` })).toEqual([400, 'DeviceTokenNotForTopic']);
+    expect(await push({ path: `/3/device/${beta}`, headers: { 'apns-topic': 'com.example.ottr.beta' } })).toEqual([200, '']);
   });
 });

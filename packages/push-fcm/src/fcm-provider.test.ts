@@ -1,8 +1,11 @@
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PushMessage, PushTargetRecord } from '@ottr/server';
 import { startFakeFcm, type FakeFcm } from '@ottr/server/testing';
+import { FCM_SCOPE } from './fcm-auth.js';
 import { createFcmProvider } from './index.js';
 
 const target = (token: string): PushTargetRecord => ({
@@ -160,5 +163,84 @@ describe('FCM provider', () => {
 
   it('refuses a service account without a usable key at creation', () => {
     expect(() => createFcmProvider({ serviceAccount: { ...fake.serviceAccount, private_key: 'not a key' } })).toThrow();
+  });
+});
+
+/** The fake must refuse what FCM refuses, or the conformance suite proves nothing. */
+describe('fake FCM', () => {
+  let fake: FakeFcm;
+  beforeEach(async () => {
+    fake = await startFakeFcm();
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  /** A JWT-bearer assertion as Google wants it, with `claims` and `key` changed. */
+  async function assertion(claims: Record<string, unknown> = {}, key = fake.serviceAccount.private_key, alg = 'RS256'): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ iss: fake.serviceAccount.client_email, aud: fake.serviceAccount.token_uri, scope: FCM_SCOPE, iat: now, exp: now + 3600, ...claims })
+      .setProtectedHeader({ alg, typ: 'JWT' })
+      .sign(createPrivateKey(key));
+  }
+  async function tokenStatus(form: Record<string, string>): Promise<number> {
+    const res = await fetch(fake.serviceAccount.token_uri, { method: 'POST', body: new URLSearchParams(form) });
+    return res.status;
+  }
+  const grant = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+  it('issues an access token for a correct assertion only', async () => {
+    const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const now = Math.floor(Date.now() / 1000);
+    expect(await tokenStatus({ grant_type: grant, assertion: await assertion({}, otherKey) })).toBe(400);
+    expect(await tokenStatus({ grant_type: grant, assertion: await assertion({ aud: 'https://oauth2.googleapis.com/token' }) })).toBe(400);
+    expect(await tokenStatus({ grant_type: grant, assertion: await assertion({ iss: 'someone@else.iam.gserviceaccount.com' }) })).toBe(400);
+    expect(await tokenStatus({ grant_type: grant, assertion: await assertion({ scope: 'https://www.googleapis.com/auth/cloud-platform' }) })).toBe(400);
+    expect(await tokenStatus({ grant_type: grant, assertion: await assertion({ exp: now + 7200 }) })).toBe(400);
+    expect(await tokenStatus({ grant_type: grant, assertion: await assertion({ iat: now - 4000, exp: now - 400 }) })).toBe(400);
+    expect(await tokenStatus({ grant_type: grant, assertion: await assertion({}, fake.serviceAccount.private_key, 'PS256') })).toBe(400);
+    expect(await tokenStatus({ grant_type: 'client_credentials', assertion: await assertion() })).toBe(400);
+    expect(fake.errors).toEqual(
+      ['bad signature', 'aud', 'iss', 'scope lacks', 'exp - iat', 'expired', 'alg PS256', 'grant_type'].map((why): unknown => expect.stringContaining(why)),
+    );
+    expect(fake.tokenRequests).toBe(0);
+    const res = await fetch(fake.serviceAccount.token_uri, { method: 'POST', body: new URLSearchParams({ grant_type: grant, assertion: await assertion() }) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ access_token: expect.any(String), expires_in: 3600, token_type: 'Bearer' });
+    expect(fake.tokenRequests).toBe(1);
+  });
+
+  it('refuses sends without an issued token, to another project, or of a shape FCM refuses', async () => {
+    const res = await fetch(fake.serviceAccount.token_uri, { method: 'POST', body: new URLSearchParams({ grant_type: grant, assertion: await assertion() }) });
+    const { access_token: accessToken } = (await res.json()) as { access_token: string };
+    const token = fake.registerToken();
+    const good = { token, data: { type: 'clear', badge: '0' }, android: { priority: 'NORMAL', ttl: '60s' } };
+    const send = async (message: unknown, bearer = accessToken, project = fake.serviceAccount.project_id) =>
+      (
+        await fetch(`${fake.endpoint}/v1/projects/${project}/messages:send`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ message }),
+        })
+      ).status;
+    expect(await send(good, 'ya29.not-issued')).toBe(401);
+    expect(await send(good, accessToken, 'another-project')).toBe(404);
+    const refused: [unknown, string][] = [
+      [{ ...good, data: { badge: 0 } }, 'message.data.badge: value is not a string'],
+      [{ ...good, data: { from: 'x' } }, 'message.data.from: reserved key'],
+      [{ ...good, priority: 'high' }, 'message.priority: unknown field'],
+      [{ ...good, token: undefined, topic: 'news' }, 'message.token: a string is required'],
+      [{ ...good, notification: { title: 'x', sound: 'default' } }, 'message.notification.sound: unknown field'],
+      [{ ...good, android: { priority: 'URGENT' } }, 'message.android.priority'],
+      [{ ...good, android: { ttl: '60' } }, 'message.android.ttl'],
+      [{ ...good, android: { notification: { notification_count: -1 } } }, 'notification_count: not a count'],
+      [{ ...good, android: { notification: { badge: 1 } } }, 'message.android.notification.badge: unknown field'],
+      [{ ...good, data: { body: 'x'.repeat(4096) } }, 'larger than 4096 bytes'],
+    ];
+    for (const [message] of refused) expect(await send(message)).toBe(400);
+    expect(fake.errors.slice(2)).toEqual(refused.map(([, why]): unknown => expect.stringContaining(why)));
+    expect(fake.received).toEqual([]);
+    expect(await send(good)).toBe(200);
+    expect(fake.received).toHaveLength(1);
   });
 });
