@@ -126,6 +126,23 @@ export function pushTests(s: Suite): void {
     });
   });
 
+  describe('push: targets of signed-out devices', () => {
+    test('a device revoked for reusing a refresh token loses its targets too', async () => {
+      const a = await f.account();
+      const d = f.id<DeviceId>('device');
+      const at = f.now();
+      const refresh = { hash: `r-${d}`, deviceId: d, kind: 'refresh' as const, expiresAt: at + 1_000_000 };
+      await s.store.auth.createDevice({ id: d, accountId: a, name: 'Phone', platform: 'ios', createdAt: at, lastActiveAt: at }, [refresh]);
+      await put(a, d, 'apns', '01'.repeat(32));
+      const next = { ...refresh, hash: `r2-${d}` };
+      expect((await s.store.auth.rotateRefresh(refresh.hash, [next], f.now())).outcome).toBe('rotated');
+      expect(await s.store.push.getTarget(d, 'apns')).not.toBeNull();
+      expect((await s.store.auth.rotateRefresh(refresh.hash, [{ ...refresh, hash: `r3-${d}` }], f.now())).outcome).toBe('reused');
+      expect(await s.store.push.getTarget(d, 'apns')).toBeNull();
+      expect(await s.store.push.listTargets([a])).toEqual([]);
+    });
+  });
+
   describe('push: notification settings', () => {
     test('defaults until changed; a patch changes only its fields; dnd is set and cleared', async () => {
       const a = await f.account();
