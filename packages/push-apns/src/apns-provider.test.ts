@@ -170,6 +170,24 @@ describe('APNs provider', () => {
     expect(fake.received).toHaveLength(4);
   });
 
+  it('sends again at once on a new connection when APNs refused the request unprocessed (going away), once', async () => {
+    const p = provider();
+    const token = fake.registerToken();
+    expect(await p.send(target(token), clear)).toMatchObject({ outcome: 'sent' });
+    fake.refuseNextStream();
+    expect(await p.send(target(token), clear)).toMatchObject({ outcome: 'sent' });
+    expect(fake.connections).toBe(2);
+    expect(fake.received).toHaveLength(2);
+    fake.refuseNextStream();
+    expect(await p.send(target(token), clear)).toMatchObject({ outcome: 'sent' });
+    expect(fake.connections).toBe(3);
+    // Refused on the new connection too: a later try (by the job), not a loop.
+    fake.refuseNextStream(2);
+    expect(await p.send(target(token), clear)).toMatchObject({ outcome: 'retry', reason: expect.stringContaining('REFUSED_STREAM') });
+    expect(fake.connections).toBe(4);
+    expect(fake.received).toHaveLength(3);
+  });
+
   it('reports a service that does not answer in time as retry', async () => {
     const sessions = new Set<Http2Session>();
     const silent = createServer(() => {}); // takes the request, never answers

@@ -1,5 +1,5 @@
 import { PUSH_PAYLOAD_LIMITS, fitPayload, type PushMessage, type PushOutcome, type PushProvider, type PushTargetRecord } from '@ottr/server';
-import { Http2Sessions, type ApnsResponse } from './apns-sessions.js';
+import { Http2Sessions, UnprocessedError, type ApnsResponse } from './apns-sessions.js';
 import { ApnsProviderToken } from './apns-token.js';
 
 type PushPayload = PushMessage['payload'];
@@ -77,7 +77,11 @@ export function createApnsProvider(options: ApnsProviderOptions): PushProvider {
       const alert = payload.type === 'message';
       const origin = target.params.environment === 'sandbox' ? origins.sandbox : origins.production;
       const body = JSON.stringify(apnsBody(payload));
-      for (let attempt = 1; ; attempt++) {
+      // One more try after a new provider token, and one on a new connection when APNs went away
+      // before it took the request (it closes idle connections).
+      let renewed = false;
+      let reconnected = false;
+      for (;;) {
         const jwt = await token.get();
         const headers = {
           ':path': `/3/device/${encodeURIComponent(target.address)}`,
@@ -93,9 +97,14 @@ export function createApnsProvider(options: ApnsProviderOptions): PushProvider {
         try {
           res = await sessions.request(origin, headers, body, timeoutMs);
         } catch (err) {
+          if (err instanceof UnprocessedError && !reconnected) {
+            reconnected = true;
+            continue;
+          }
           return { outcome: 'retry', reason: `network: ${(err as { code?: string }).code ?? (err as Error).message}` };
         }
-        if (res.status === 403 && attempt === 1 && res.body.includes('ExpiredProviderToken')) {
+        if (res.status === 403 && !renewed && res.body.includes('ExpiredProviderToken')) {
+          renewed = true;
           token.expire(jwt);
           continue;
         }

@@ -1,4 +1,9 @@
-import { connect, constants, type ClientHttp2Session, type OutgoingHttpHeaders } from 'node:http2';
+import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type OutgoingHttpHeaders } from 'node:http2';
+
+/** The server did not act on the request (refused stream, a connection going away): it may be sent again at once. */
+export class UnprocessedError extends Error {
+  override readonly name = 'UnprocessedError';
+}
 
 export interface ApnsResponse {
   status: number;
@@ -15,13 +20,25 @@ export class Http2Sessions {
   private readonly sessions = new Map<string, ClientHttp2Session>();
   private closed = false;
 
-  /** POSTs `body` with `headers` to `origin`; rejects on network failure or after `timeoutMs` without activity. */
+  /**
+   * POSTs `body` with `headers` to `origin`; rejects on network failure or after `timeoutMs`
+   * without activity, with an UnprocessedError when the server provably did not act on it.
+   */
   request(origin: string, headers: OutgoingHttpHeaders, body: string, timeoutMs: number): Promise<ApnsResponse> {
     if (this.closed) return Promise.reject(new Error('the APNs provider is closed'));
     return new Promise((resolve, reject) => {
-      const stream = this.session(origin).request({ ':method': 'POST', ...headers });
+      let stream: ClientHttp2Stream;
+      try {
+        stream = this.session(origin).request({ ':method': 'POST', ...headers });
+      } catch (err) {
+        // The session got a GOAWAY or closed between the check and the request.
+        const code = (err as { code?: string }).code;
+        reject(code === 'ERR_HTTP2_GOAWAY_SESSION' || code === 'ERR_HTTP2_INVALID_SESSION' ? new UnprocessedError(code) : (err as Error));
+        return;
+      }
       let response: ApnsResponse['headers'] | undefined;
       const chunks: Buffer[] = [];
+      const fail = (err: Error) => reject(stream.rstCode === constants.NGHTTP2_REFUSED_STREAM ? new UnprocessedError('REFUSED_STREAM') : err);
       stream.setTimeout(timeoutMs, () => {
         reject(new Error('timed out'));
         stream.close(constants.NGHTTP2_CANCEL);
@@ -31,9 +48,9 @@ export class Http2Sessions {
       stream.on('end', () => {
         if (response) resolve({ status: Number(response[':status']), headers: response, body: Buffer.concat(chunks).toString() });
       });
-      stream.on('error', reject);
+      stream.on('error', fail);
       // A stream closed without an answer: its session failed (connection refused, reset) or it was cancelled.
-      stream.on('close', () => reject(new Error(`stream closed without an answer (code ${stream.rstCode})`)));
+      stream.on('close', () => fail(new Error(`stream closed without an answer (code ${stream.rstCode})`)));
       stream.end(body);
     });
   }

@@ -1,5 +1,5 @@
 import { createPublicKey, generateKeyPairSync, randomBytes, randomUUID, verify, type KeyObject } from 'node:crypto';
-import { createServer, type Http2ServerRequest, type Http2ServerResponse, type Http2Session, type IncomingHttpHeaders } from 'node:http2';
+import { constants, createServer, type Http2ServerRequest, type Http2ServerResponse, type Http2Session, type IncomingHttpHeaders } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 
 /** A notification the fake accepted. */
@@ -34,6 +34,11 @@ export interface FakeApns extends ApnsCredentials {
   readonly providerTokens: number;
   /** HTTP/2 connections opened to it so far (a provider should keep one open). */
   readonly connections: number;
+  /**
+   * The next `count` requests (default 1) are refused unprocessed, as by a server going away: a
+   * GOAWAY that excludes the request, its stream reset with REFUSED_STREAM, the connection closed.
+   */
+  refuseNextStream(count?: number): void;
   /** Closes the open connections (GOAWAY), as APNs does to idle ones; resolves once they are closed. */
   dropConnections(): Promise<void>;
   /** A device token (64 hex digits) the fake delivers to, for `topic` (default: the fake's). */
@@ -171,6 +176,7 @@ export async function startFakeApns(options: FakeApnsOptions = {}): Promise<Fake
   const waiters = new Set<() => void>();
   const sessions = new Set<Http2Session>();
   let connections = 0;
+  let refuseNext = 0;
 
   const answer = (res: Http2ServerResponse, status: number, reason: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): void =>
     void res.writeHead(status, { 'apns-id': randomUUID(), 'content-type': 'application/json', ...headers }).end(JSON.stringify({ reason, ...extra }));
@@ -180,6 +186,14 @@ export async function startFakeApns(options: FakeApnsOptions = {}): Promise<Fake
   };
 
   async function handle(req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> {
+    if (refuseNext > 0) {
+      refuseNext--;
+      const { stream } = req;
+      stream.session?.goaway(constants.NGHTTP2_NO_ERROR, Math.max(0, (stream.id ?? 1) - 2));
+      stream.close(constants.NGHTTP2_REFUSED_STREAM);
+      stream.session?.close();
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
@@ -235,6 +249,7 @@ export async function startFakeApns(options: FakeApnsOptions = {}): Promise<Fake
     get connections() {
       return connections;
     },
+    refuseNextStream: (count = 1) => void (refuseNext = count),
     async dropConnections() {
       await Promise.all([...sessions].map((session) => new Promise<void>((resolve) => session.close(resolve))));
     },
