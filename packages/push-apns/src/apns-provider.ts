@@ -58,7 +58,8 @@ export function apnsOutcome(res: ApnsResponse, ms: number): PushOutcome {
  * PushProvider on the Apple Push Notification service: HTTP/2 with token-based auth. Targets
  * carry `topic` (else the configured one) and `environment` (`sandbox` for development builds,
  * else production), which picks the endpoint. An ExpiredProviderToken answer gets a new provider
- * token and one more try.
+ * token and one more try. The priority follows the push type, not `urgency`: alerts 10, background
+ * pushes 5 (Apple refuses anything else for them).
  */
 export function createApnsProvider(options: ApnsProviderOptions): PushProvider {
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -88,7 +89,7 @@ export function createApnsProvider(options: ApnsProviderOptions): PushProvider {
           authorization: `bearer ${jwt}`,
           'apns-topic': target.params.topic || options.topic,
           'apns-push-type': alert ? 'alert' : 'background',
-          'apns-priority': alert ? '10' : '5', // Apple refuses 10 for background pushes
+          'apns-priority': alert ? '10' : '5',
           'apns-expiration': String(Math.floor(Date.now() / 1000) + message.ttlSeconds),
           ...(alert ? { 'apns-collapse-id': payload.conversationId } : {}),
           'content-type': 'application/json',
