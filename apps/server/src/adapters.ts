@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import {
@@ -16,6 +16,7 @@ import {
   type CodeSender,
   type MediaStore,
   type PresenceDirectory,
+  type PushProviders,
   type RateLimiter,
   type ServerDeps,
   type Store,
@@ -23,7 +24,10 @@ import {
 import { createNatsBus } from '@ottr/bus-nats';
 import { createPostgresPresence, createPostgresRateLimiter, createPostgresStore } from '@ottr/store-postgres';
 import { createSqliteStore } from '@ottr/store-sqlite';
-import type { AppConfig } from './config.js';
+import { createApnsProvider } from '@ottr/push-apns';
+import { createFcmProvider, type FcmServiceAccount } from '@ottr/push-fcm';
+import { createWebPushProvider } from '@ottr/push-webpush';
+import { ConfigError, type AppConfig } from './config.js';
 
 /** What an adapter factory may use. */
 export interface AdapterContext {
@@ -127,6 +131,7 @@ export async function buildDeps(config: AppConfig, logger: Logger): Promise<{ de
   // One dev outbox for both channels when both are `dev`.
   const sms = config.codes.sms === config.codes.email ? email : await pick(CODE_SENDERS.sms, config.codes.sms, 'SMS sender')(ctx);
   const codeSender = new RoutingCodeSender({ email, sms });
+  const push = await next(() => buildPushProviders(config), (p) => closePush(p));
   const deps: ServerDeps = {
     store,
     mediaStore,
@@ -134,6 +139,7 @@ export async function buildDeps(config: AppConfig, logger: Logger): Promise<{ de
     codeSender,
     rateLimiter,
     presence,
+    push,
     clock: systemClock,
     ids: new UlidGenerator(),
     logger,
@@ -141,6 +147,7 @@ export async function buildDeps(config: AppConfig, logger: Logger): Promise<{ de
   return {
     deps,
     async close() {
+      await closePush(push);
       await presence.close();
       await rateLimiter.close?.();
       await mediaStore.close();
@@ -149,4 +156,45 @@ export async function buildDeps(config: AppConfig, logger: Logger): Promise<{ de
       await store.close();
     },
   };
+}
+
+/**
+ * The push services configured: Web Push unless turned off (its VAPID keys are resolved by
+ * then), FCM with a service-account file, APNs with a .p8 key. Files are read now, so a wrong
+ * path fails the start, not the first push.
+ */
+export async function buildPushProviders(config: AppConfig): Promise<PushProviders> {
+  const { webpush, fcm, apns } = config.pushProviders;
+  const providers: PushProviders = {};
+  if (webpush.enabled) {
+    const { publicKey, privateKey, subject } = webpush;
+    providers.webpush = { provider: createWebPushProvider({ vapid: { publicKey, privateKey, subject } }), publicKey };
+  }
+  if (fcm.serviceAccountFile !== '') {
+    const serviceAccount = await readConfigFile(fcm.serviceAccountFile, 'OTTR_FCM_SERVICE_ACCOUNT', (text) => JSON.parse(text) as FcmServiceAccount);
+    providers.fcm = createFcmProvider({ serviceAccount, ...(fcm.endpoint !== '' && { endpoint: fcm.endpoint }) });
+  }
+  if (apns.keyFile !== '') {
+    const key = await readConfigFile(apns.keyFile, 'OTTR_APNS_KEY_FILE', (text) => text);
+    const endpoints = { ...(apns.endpoint !== '' && { production: apns.endpoint }), ...(apns.sandboxEndpoint !== '' && { sandbox: apns.sandboxEndpoint }) };
+    providers.apns = createApnsProvider({ key, keyId: apns.keyId, teamId: apns.teamId, topic: apns.topic, endpoints });
+  }
+  return providers;
+}
+
+/** The push kinds a node sends through, for its startup line. */
+export function pushKinds(deps: ServerDeps): string[] {
+  return Object.keys(deps.push ?? {});
+}
+
+async function closePush(p: PushProviders): Promise<void> {
+  await Promise.all([p.webpush?.provider, p.fcm, p.apns].map((x) => x?.close()));
+}
+
+async function readConfigFile<T>(file: string, variable: string, parse: (text: string) => T): Promise<T> {
+  try {
+    return parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError([`${variable}: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`]);
+  }
 }

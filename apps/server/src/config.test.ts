@@ -175,6 +175,27 @@ describe('resolveAppConfig', () => {
     expect(wrongType.join('\n')).not.toContain('12345');
   });
 
+  it('push: Web Push on by default, both VAPID keys or neither, APNs needs its key id, team and topic, files resolved', () => {
+    const c = resolveAppConfig({}, {}, CWD);
+    expect(c.pushProviders.webpush).toEqual({ enabled: true, publicKey: '', privateKey: '', subject: 'mailto:ottr@localhost' });
+    expect(c.push).toEqual({ graceMs: 2000, ttlSeconds: 86_400, maxAttempts: 6, backoffMs: 2000, allowInsecureEndpoints: false });
+    expect(problemsOf(() => resolveAppConfig({ OTTR_VAPID_PUBLIC_KEY: 'BPub' }, {}, CWD))).toEqual([
+      'OTTR_VAPID_PRIVATE_KEY (pushProviders.webpush.privateKey): set both VAPID keys or neither',
+    ]);
+    expect(problemsOf(() => resolveAppConfig({ OTTR_APNS_KEY_FILE: 'AuthKey.p8', OTTR_APNS_KEY_ID: 'ABC123DEFG' }, {}, CWD))).toEqual([
+      'OTTR_APNS_TEAM_ID (pushProviders.apns.teamId): required with OTTR_APNS_KEY_FILE',
+      'OTTR_APNS_TOPIC (pushProviders.apns.topic): required with OTTR_APNS_KEY_FILE',
+    ]);
+    expect(problemsOf(() => resolveAppConfig({ OTTR_VAPID_SUBJECT: 'ops@example.com' }, {}, CWD))[0]).toMatch(/^OTTR_VAPID_SUBJECT/);
+    const apns = resolveAppConfig({ OTTR_APNS_KEY_FILE: 'keys/AuthKey.p8', OTTR_APNS_KEY_ID: 'K', OTTR_APNS_TEAM_ID: 'T', OTTR_APNS_TOPIC: 'app', OTTR_FCM_SERVICE_ACCOUNT: 'fcm.json' }, {}, CWD);
+    expect(apns.pushProviders.apns.keyFile).toBe(path.join(CWD, 'keys/AuthKey.p8'));
+    expect(apns.pushProviders.fcm.serviceAccountFile).toBe(path.join(CWD, 'fcm.json'));
+    expect(resolveAppConfig({ OTTR_PUSH_GRACE_MS: '500', OTTR_PUSH_ALLOW_INSECURE: 'true', OTTR_WEBPUSH: 'false' }, {}, CWD)).toMatchObject({
+      push: { graceMs: 500, allowInsecureEndpoints: true },
+      pushProviders: { webpush: { enabled: false } },
+    });
+  });
+
   it('does not accept inherited names as drivers', () => {
     expect(problemsOf(() => resolveAppConfig({ OTTR_STORE: 'constructor' }, {}, CWD))[0]).toContain("unknown store driver 'constructor'");
   });

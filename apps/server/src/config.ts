@@ -85,6 +85,50 @@ export const AppConfigSchema = Type.Object({
     },
     { default: {} },
   ),
+  /**
+   * The push services this node wakes devices through (the server's `push` section holds the
+   * rules). Web Push is on by default with VAPID keys generated into <dataDir>/vapid.json; FCM
+   * and APNs are on when their credentials are given.
+   */
+  pushProviders: Type.Object(
+    {
+      webpush: Type.Object(
+        {
+          enabled: Type.Boolean({ default: true }),
+          /** Both empty: generated once and kept in <dataDir>/vapid.json. Every node of a cluster needs the same pair. */
+          publicKey: Type.String({ default: '' }),
+          privateKey: Type.String({ default: '' }),
+          /** How push services can reach the operator: a mailto: or https: URL. */
+          subject: Type.String({ pattern: '^(mailto:|https:).+', default: 'mailto:ottr@localhost' }),
+        },
+        { default: {} },
+      ),
+      fcm: Type.Object(
+        {
+          /** A Firebase service-account JSON file; empty: no FCM. */
+          serviceAccountFile: Type.String({ default: '' }),
+          /** Empty: https://fcm.googleapis.com. */
+          endpoint: Type.String({ default: '' }),
+        },
+        { default: {} },
+      ),
+      apns: Type.Object(
+        {
+          /** The .p8 signing key from Apple; empty: no APNs. */
+          keyFile: Type.String({ default: '' }),
+          keyId: Type.String({ default: '' }),
+          teamId: Type.String({ default: '' }),
+          /** The app's bundle id (a device may register with another topic). */
+          topic: Type.String({ default: '' }),
+          /** Empty: https://api.push.apple.com and https://api.sandbox.push.apple.com. */
+          endpoint: Type.String({ default: '' }),
+          sandboxEndpoint: Type.String({ default: '' }),
+        },
+        { default: {} },
+      ),
+    },
+    { default: {} },
+  ),
   /** Rate-limit counters. Driver '' follows the store: postgres with OTTR_STORE=postgres (limits per cluster), else memory. */
   rateLimiter: Type.Object({ driver: Type.String({ default: '' }) }, { default: {} }),
   codes: Type.Object(
@@ -149,6 +193,21 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'OTTR_MEDIA_UPLOADS_DIR', path: 'media.stagingDir', kind: 'string', description: 'Where this node keeps uploads in progress. Default <dataDir>/uploads.' },
   { name: 'OTTR_FFMPEG', path: 'media.ffmpeg', kind: 'string', description: 'ffmpeg executable (voice-note waveforms, video posters). Default: ffmpeg on PATH, if any.' },
   { name: 'OTTR_FFPROBE', path: 'media.ffprobe', kind: 'string', description: 'ffprobe executable (video size and duration). Default: ffprobe on PATH, if any.' },
+  { name: 'OTTR_PUSH_GRACE_MS', path: 'push.graceMs', kind: 'integer', description: 'How long a new message waits for a device of a member to confirm delivery before that member gets a push. Default 2000.' },
+  { name: 'OTTR_PUSH_TTL_SECONDS', path: 'push.ttlSeconds', kind: 'integer', description: 'How long push services keep a notification for an offline device. Default 86400.' },
+  { name: 'OTTR_PUSH_ALLOW_INSECURE', path: 'push.allowInsecureEndpoints', kind: 'boolean', description: 'Accept Web Push endpoints over plain http or on private addresses (tests with a local push service only). Default false.' },
+  { name: 'OTTR_WEBPUSH', path: 'pushProviders.webpush.enabled', kind: 'boolean', description: 'Send Web Push notifications to browsers. Default true.' },
+  { name: 'OTTR_VAPID_PUBLIC_KEY', path: 'pushProviders.webpush.publicKey', kind: 'string', description: 'VAPID public key (base64url). Default: generated once into <dataDir>/vapid.json; a cluster sets the same pair on every node.' },
+  { name: 'OTTR_VAPID_PRIVATE_KEY', path: 'pushProviders.webpush.privateKey', kind: 'string', description: 'VAPID private key (base64url) that goes with OTTR_VAPID_PUBLIC_KEY (both or neither).' },
+  { name: 'OTTR_VAPID_SUBJECT', path: 'pushProviders.webpush.subject', kind: 'string', description: 'Contact of the operator for push services: mailto:you@example.com or an https URL. Default mailto:ottr@localhost.' },
+  { name: 'OTTR_FCM_SERVICE_ACCOUNT', path: 'pushProviders.fcm.serviceAccountFile', kind: 'string', description: 'Firebase service-account JSON file; set it to send to Android apps through FCM. Default: no FCM.' },
+  { name: 'OTTR_FCM_ENDPOINT', path: 'pushProviders.fcm.endpoint', kind: 'string', description: 'FCM API base URL. Default https://fcm.googleapis.com.' },
+  { name: 'OTTR_APNS_KEY_FILE', path: 'pushProviders.apns.keyFile', kind: 'string', description: 'APNs signing key (.p8); set it with OTTR_APNS_KEY_ID, OTTR_APNS_TEAM_ID and OTTR_APNS_TOPIC to send to Apple devices. Default: no APNs.' },
+  { name: 'OTTR_APNS_KEY_ID', path: 'pushProviders.apns.keyId', kind: 'string', description: 'Key ID of the .p8 key.' },
+  { name: 'OTTR_APNS_TEAM_ID', path: 'pushProviders.apns.teamId', kind: 'string', description: 'Apple developer team ID.' },
+  { name: 'OTTR_APNS_TOPIC', path: 'pushProviders.apns.topic', kind: 'string', description: "The app's bundle id, the default apns-topic." },
+  { name: 'OTTR_APNS_ENDPOINT', path: 'pushProviders.apns.endpoint', kind: 'string', description: 'APNs production server. Default https://api.push.apple.com.' },
+  { name: 'OTTR_APNS_SANDBOX_ENDPOINT', path: 'pushProviders.apns.sandboxEndpoint', kind: 'string', description: 'APNs server for development builds. Default https://api.sandbox.push.apple.com.' },
   { name: 'OTTR_PRESENCE', path: 'presence.driver', kind: 'string', description: 'Where online state is kept: memory (one node) or postgres (shared by nodes). Default: postgres with OTTR_STORE=postgres, else memory.' },
   { name: 'OTTR_PRESENCE_TTL_MS', path: 'presence.ttlMs', kind: 'integer', description: 'A node silent this long is taken for dead and its users go offline (postgres presence). Default 30000.' },
   { name: 'OTTR_RATE_LIMITER', path: 'rateLimiter.driver', kind: 'string', description: 'Where rate-limit counters are kept: memory (per node) or postgres (per cluster). Default: postgres with OTTR_STORE=postgres, else memory.' },
@@ -242,7 +301,7 @@ export function resolveAppConfig(env: Record<string, string | undefined>, overri
   const value = Value.Default(AppConfigSchema, input) as AppConfig;
   const problems: string[] = [];
   for (const e of Value.Errors(AppConfigSchema, value)) {
-    const secret = e.path.includes('secret') || e.path.includes('token');
+    const secret = e.path.includes('secret') || e.path.includes('token') || e.path.includes('privateKey');
     const shown = e.value === undefined || typeof e.value === 'object' ? '' : ` (got ${JSON.stringify(secret ? '…' : e.value)})`;
     problems.push(`${label(e.path)}: ${e.message}${shown}`);
   }
@@ -253,6 +312,7 @@ export function resolveAppConfig(env: Record<string, string | undefined>, overri
     bus?: { driver?: unknown };
     presence?: { driver?: unknown };
     rateLimiter?: { driver?: unknown };
+    pushProviders?: { webpush?: { publicKey?: unknown; privateKey?: unknown }; apns?: { keyFile?: unknown; keyId?: unknown; teamId?: unknown; topic?: unknown } };
     mediaStore?: { driver?: unknown; s3?: { bucket?: unknown; accessKeyId?: unknown; secretAccessKey?: unknown } };
     codes?: { email?: unknown; sms?: unknown; smtp?: { url?: unknown; from?: unknown } };
   };
@@ -274,6 +334,12 @@ export function resolveAppConfig(env: Record<string, string | undefined>, overri
     // One key without the other would silently fall back to the SDK's credential chain.
     if (!s3?.accessKeyId !== !s3?.secretAccessKey) problems.push(`${label(s3?.accessKeyId ? '/mediaStore/s3/secretAccessKey' : '/mediaStore/s3/accessKeyId')}: set both S3 keys or neither`);
   }
+  const vapid = v.pushProviders?.webpush;
+  if (!vapid?.publicKey !== !vapid?.privateKey) problems.push(`${label(vapid?.publicKey ? '/pushProviders/webpush/privateKey' : '/pushProviders/webpush/publicKey')}: set both VAPID keys or neither`);
+  const apns = v.pushProviders?.apns;
+  if (apns?.keyFile) {
+    for (const field of ['keyId', 'teamId', 'topic'] as const) if (!apns[field]) problems.push(`${label(`/pushProviders/apns/${field}`)}: required with OTTR_APNS_KEY_FILE`);
+  }
   if (typeof value.secret === 'string' && value.secret !== '' && value.secret.length < 32) problems.push(`${label('/secret')}: must be at least 32 characters`);
   if (typeof value.admin?.token === 'string') for (const [pointer, message] of configProblems(value)) problems.push(`${label(pointer)}: ${message}`);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -286,6 +352,9 @@ export function resolveAppConfig(env: Record<string, string | undefined>, overri
   value.mediaStore.local.dir = media === '' ? path.join(value.dataDir, 'media') : path.resolve(cwd, media);
   const staging = value.media.stagingDir;
   value.media.stagingDir = staging === '' ? path.join(value.dataDir, 'uploads') : path.resolve(cwd, staging);
+  const { fcm, apns: apnsKey } = value.pushProviders;
+  if (fcm.serviceAccountFile !== '') fcm.serviceAccountFile = path.resolve(cwd, fcm.serviceAccountFile);
+  if (apnsKey.keyFile !== '') apnsKey.keyFile = path.resolve(cwd, apnsKey.keyFile);
   const follow = value.store.driver === 'postgres' ? 'postgres' : 'memory';
   if (value.presence.driver === '') value.presence.driver = follow;
   if (value.rateLimiter.driver === '') value.rateLimiter.driver = follow;

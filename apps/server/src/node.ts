@@ -1,9 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { LOG_FORMATTERS, createServer } from '@ottr/server';
-import { buildDeps } from './adapters.js';
+import { buildDeps, pushKinds } from './adapters.js';
 import { resolveAppConfig, type AppConfig, type AppConfigInput } from './config.js';
 import { ensureSecret } from './secret.js';
+import { ensureVapidKeys } from './vapid.js';
 
 export interface NodeOverrides {
   /** Values that win over the environment (the CLI's flags). */
@@ -37,6 +38,13 @@ export async function startNode(env: Record<string, string | undefined> = proces
 
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   config.secret = await ensureSecret(config.dataDir, config.secret, logger);
+  const webpush = config.pushProviders.webpush;
+  if (webpush.enabled) {
+    if (config.store.driver !== 'sqlite' && webpush.publicKey === '') {
+      logger.warn('push: no OTTR_VAPID_PUBLIC_KEY/OTTR_VAPID_PRIVATE_KEY with a shared store: this node uses its own VAPID keys, and Web Push fails for browsers subscribed through other nodes (docs/scaling.md, Push notifications)');
+    }
+    Object.assign(webpush, await ensureVapidKeys(config.dataDir, webpush, logger));
+  }
   const built = await buildDeps(config, logger);
 
   let server: ReturnType<typeof createServer>;
@@ -49,7 +57,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
     throw err;
   }
   logger.info(
-    { url, nodeId: config.nodeId, store: config.store.driver, bus: config.bus.driver, presence: config.presence.driver, rateLimiter: config.rateLimiter.driver, media: config.mediaStore.driver, dataDir: config.dataDir, adminApi: config.admin.token !== '' },
+    { url, nodeId: config.nodeId, store: config.store.driver, bus: config.bus.driver, presence: config.presence.driver, rateLimiter: config.rateLimiter.driver, media: config.mediaStore.driver, push: pushKinds(built.deps), dataDir: config.dataDir, adminApi: config.admin.token !== '' },
     'ottr listening',
   );
 

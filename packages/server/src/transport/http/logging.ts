@@ -1,5 +1,5 @@
 /** Keys (compared in lower case) whose values are secrets wherever they appear in a logged object. */
-const SECRET_KEYS = new Set(['authorization', 'cookie', 'set-cookie', 'token', 'accesstoken', 'refreshtoken', 'access_token', 'refresh_token', 'secret', 'password', 'secretaccesskey']);
+const SECRET_KEYS = new Set(['authorization', 'cookie', 'set-cookie', 'token', 'accesstoken', 'refreshtoken', 'access_token', 'refresh_token', 'secret', 'password', 'secretaccesskey', 'privatekey', 'private_key']);
 
 /**
  * One-time codes are strings of 6–8 digits; other `code` fields (error codes like `rate_limited`
