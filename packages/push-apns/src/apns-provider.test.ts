@@ -203,7 +203,8 @@ describe('APNs provider', () => {
     }
   });
 
-  it('refuses a key that is not an EC private key at creation', () => {
+  it('refuses a key that is not an EC private key, or an endpoint that is not a URL, at creation', () => {
+    expect(() => createApnsProvider({ ...options(), endpoints: { sandbox: 'api.sandbox.push.apple.com' } })).toThrow(/Invalid URL/);
     expect(() => createApnsProvider({ ...options(), key: 'not a key' })).toThrow();
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     expect(() => createApnsProvider({ ...options(), key: rsa })).toThrow(/EC P-256/);

@@ -65,9 +65,10 @@ export function createApnsProvider(options: ApnsProviderOptions): PushProvider {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const token = new ApnsProviderToken(options.key, options.keyId, options.teamId);
   const sessions = new Http2Sessions();
+  // Parsed now: a malformed URL is a startup error.
   const origins = {
-    production: options.endpoints?.production ?? 'https://api.push.apple.com',
-    sandbox: options.endpoints?.sandbox ?? 'https://api.sandbox.push.apple.com',
+    production: new URL(options.endpoints?.production ?? 'https://api.push.apple.com').origin,
+    sandbox: new URL(options.endpoints?.sandbox ?? 'https://api.sandbox.push.apple.com').origin,
   };
 
   return {

@@ -28,17 +28,24 @@ export class Http2Sessions {
     if (this.closed) return Promise.reject(new Error('the APNs provider is closed'));
     return new Promise((resolve, reject) => {
       let stream: ClientHttp2Stream;
+      const session = this.session(origin);
       try {
-        stream = this.session(origin).request({ ':method': 'POST', ...headers });
+        stream = session.request({ ':method': 'POST', ...headers });
       } catch (err) {
         // The session got a GOAWAY or closed between the check and the request.
-        const code = (err as { code?: string }).code;
+        const code = (err as { code?: string }).code ?? '';
         reject(code === 'ERR_HTTP2_GOAWAY_SESSION' || code === 'ERR_HTTP2_INVALID_SESSION' ? new UnprocessedError(code) : (err as Error));
         return;
       }
       let response: ApnsResponse['headers'] | undefined;
       const chunks: Buffer[] = [];
-      const fail = (err: Error) => reject(stream.rstCode === constants.NGHTTP2_REFUSED_STREAM ? new UnprocessedError('REFUSED_STREAM') : err);
+      const fail = (err: Error) => {
+        if (stream.rstCode === constants.NGHTTP2_REFUSED_STREAM) return reject(new UnprocessedError('REFUSED_STREAM'));
+        // The session used up its 2^30 stream ids (a billion pushes on one connection): a new one takes it.
+        if ((err as { code?: string }).code !== 'ERR_HTTP2_OUT_OF_STREAMS') return reject(err);
+        this.retire(origin, session);
+        reject(new UnprocessedError('ERR_HTTP2_OUT_OF_STREAMS'));
+      };
       stream.setTimeout(timeoutMs, () => {
         reject(new Error('timed out'));
         stream.close(constants.NGHTTP2_CANCEL);
@@ -60,6 +67,12 @@ export class Http2Sessions {
     const open = [...this.sessions.values()].filter((s) => !s.closed && !s.destroyed);
     this.sessions.clear();
     await Promise.all(open.map((s) => new Promise<void>((resolve) => s.close(resolve))));
+  }
+
+  /** Stops handing out `session` (it closes once its streams are done). */
+  private retire(origin: string, session: ClientHttp2Session): void {
+    if (this.sessions.get(origin) === session) this.sessions.delete(origin);
+    session.close();
   }
 
   private session(origin: string): ClientHttp2Session {
