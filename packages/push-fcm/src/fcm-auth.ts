@@ -45,6 +45,7 @@ export class FcmAccessTokens {
     // Parsed now, so that a broken key is a startup error, not a failure of every send.
     this.key = createPrivateKey(account.private_key);
     this.tokenUri = account.token_uri ?? DEFAULT_TOKEN_URI;
+    new URL(this.tokenUri); // the JWT's aud is this exact string; a malformed one is a startup error too
   }
 
   get(): Promise<AccessToken> {

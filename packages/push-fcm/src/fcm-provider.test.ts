@@ -161,7 +161,9 @@ describe('FCM provider', () => {
     }
   });
 
-  it('refuses a service account without a usable key at creation', () => {
+  it('refuses a service account without a usable key, or an endpoint that is not a URL, at creation', () => {
+    expect(() => createFcmProvider({ serviceAccount: fake.serviceAccount, endpoint: 'fcm.googleapis.com' })).toThrow(/Invalid URL/);
+    expect(() => createFcmProvider({ serviceAccount: { ...fake.serviceAccount, token_uri: 'oauth2.googleapis.com/token' } })).toThrow(/Invalid URL/);
     expect(() => createFcmProvider({ serviceAccount: { ...fake.serviceAccount, private_key: 'not a key' } })).toThrow();
   });
 });

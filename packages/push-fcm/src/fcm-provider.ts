@@ -73,6 +73,7 @@ export function createFcmProvider(options: FcmProviderOptions): PushProvider {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const tokens = new FcmAccessTokens(options.serviceAccount, timeoutMs);
   const url = `${(options.endpoint ?? 'https://fcm.googleapis.com').replace(/\/+$/, '')}/v1/projects/${encodeURIComponent(options.serviceAccount.project_id)}/messages:send`;
+  new URL(url); // a malformed endpoint is a startup error, not a retry of every send
 
   async function post(accessToken: string, body: string): Promise<{ status: number; text: string; retryAfter: string | null }> {
     const res = await fetch(url, {
