@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFakeWebPushService, type FakeWebPushService } from '@ottr/server/testing';
 import { chatsHeading, conversationLink, gone, openChat, send, shown, signUp, startChat, until } from './app.js';
-import { WAIT_MS, describeWeb, type Person } from './harness.js';
+import { WAIT_MS, describeWeb, screenshot, type Person } from './harness.js';
 
 // The server process (started by describeWeb with this process's environment) sends Web Push to
 // the local service over plain http, and pushes 300 ms after a message nobody's device received.
@@ -122,6 +122,7 @@ describeWeb('web app: notifications', (web) => {
     await send(alice, 'Hi Bob');
     await shown(offer(page));
     await shown(offer(page).getByText('Get notified of new messages?'));
+    await screenshot(page, 'notifications-offer');
 
     await alice.context.grantPermissions(['notifications'], { origin: web.server.url });
     await offer(page).getByRole('button', { name: 'Turn on' }).click();
@@ -165,6 +166,7 @@ describeWeb('web app: notifications', (web) => {
     await page.getByLabel('To', { exact: true }).fill('02:45');
     const timeZone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
     await shown(page.getByText(`No notifications from 01:30 to 02:45 (${timeZone} time)`));
+    await screenshot(page, 'settings-notifications');
 
     await page.reload();
     await until('Sender only after a reload', () => page.getByRole('radio', { name: /^Sender only/ }).isChecked(), true);
