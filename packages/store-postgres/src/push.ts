@@ -82,6 +82,15 @@ export function createPushStore(db: Db): PushStore {
       return rows.map(toPushTarget);
     },
 
+    async hasTargets(conversationId, except) {
+      const row = await db.row<{ found: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM memberships m JOIN push_targets t ON t.account_id = m.account_id JOIN devices d ON d.id = t.device_id
+         WHERE m.conversation_id = $1 AND m.status = 'active' AND m.account_id <> $2 AND d.revoked_at IS NULL) AS found`,
+        conversationId, except,
+      );
+      return row!.found;
+    },
+
     async getSettings(accountId) {
       return toNotificationSettings(await db.row<NotificationSettingsRow>('SELECT * FROM notification_settings WHERE account_id = $1', accountId));
     },

@@ -69,6 +69,16 @@ export function createPushStore(db: Db): PushStore {
       return rows.map(toPushTarget);
     },
 
+    async hasTargets(conversationId, except) {
+      return (
+        db.value<number>(
+          `SELECT EXISTS (SELECT 1 FROM memberships m JOIN push_targets t ON t.account_id = m.account_id JOIN devices d ON d.id = t.device_id
+           WHERE m.conversation_id = ? AND m.status = 'active' AND m.account_id <> ? AND d.revoked_at IS NULL)`,
+          conversationId, except,
+        ) === 1
+      );
+    },
+
     async getSettings(accountId) {
       return toSettings(db.get<SettingsRow>('SELECT * FROM notification_settings WHERE account_id = ?', accountId));
     },

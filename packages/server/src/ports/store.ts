@@ -563,6 +563,11 @@ export interface PushStore {
   getTarget(deviceId: DeviceId, kind: PushKind): Promise<PushTargetRecord | null>;
   /** Targets of these accounts' live (not revoked) devices. */
   listTargets(accountIds: readonly AccountId[]): Promise<PushTargetRecord[]>;
+  /**
+   * Whether an active member of the conversation other than `except` has a target on a live
+   * device: a message nobody could be woken for needs no push job.
+   */
+  hasTargets(conversationId: ConversationId, except: AccountId): Promise<boolean>;
   /** DEFAULT_NOTIFICATION_SETTINGS for an account that never set any. */
   getSettings(accountId: AccountId): Promise<NotificationSettings>;
   /** Settings of each account (defaults filled in), keyed by account id. */

@@ -31,7 +31,7 @@ export interface MessagesDeps {
   /** Checks a media reference of new content and fills in the server's description of the media. */
   describeMedia: (sender: AccountId, content: Content) => Promise<Content>;
   /** Push notifications: the job a new message enqueues in its commit, and the hook after it. */
-  push?: { messageJob(eventId: EventId, at: number): NewJob | undefined; messageSent(at: number): void };
+  push?: { messageJob(req: { id: EventId; conversationId: ConversationId; sender: AccountId; at: number }): Promise<NewJob | undefined>; messageSent(at: number): void };
 }
 
 /** Who is acting: the account, its device, and (over WebSocket) the connection not to echo to. */
@@ -73,12 +73,12 @@ export class MessagesService {
     };
     if (forwarded) req.forwarded = forwarded;
     if (body.replyTo !== undefined) req.replyTo = await this.replyRef(access, body.replyTo);
-    const job = this.deps.push?.messageJob(req.id, req.at);
+    const job = await this.deps.push?.messageJob(req);
     if (job) req.job = job;
     const { event, duplicate } = await this.store.events.append(req);
     if (!duplicate) {
       this.deps.onSent?.((performance.now() - started) / 1000);
-      this.deps.push?.messageSent(req.at);
+      if (job) this.deps.push?.messageSent(req.at);
       // A direct chat that passed requireMayPost has exactly its two participants as active
       // members: no member list to read.
       const direct = access.conversation.kind === 'direct' ? new Set(access.conversation.participants) : undefined;

@@ -166,18 +166,17 @@ export class PushService {
   // ---- rules -------------------------------------------------------------------------------
 
   /**
-   * The fan-out job of a new message, for its append (transactional outbox), or undefined when
-   * this server sends no pushes at all.
+   * The fan-out job of a new message, for its append (transactional outbox); undefined when
+   * this server sends no pushes, or no other member of the conversation has a push target.
    */
-  messageJob(eventId: EventId, at: number): NewJob | undefined {
-    if (!this.enabled()) return undefined;
-    const payload: MessageJobPayload = { eventId };
-    return { id: `job_${randomUUID()}`, kind: MESSAGE_JOB, payload, runAt: at + this.settings.graceMs, maxAttempts: 5, backoffMs: 1000, now: at };
+  async messageJob(message: { id: EventId; conversationId: ConversationId; sender: AccountId; at: number }): Promise<NewJob | undefined> {
+    if (!this.enabled() || !(await this.store.push.hasTargets(message.conversationId, message.sender))) return undefined;
+    const payload: MessageJobPayload = { eventId: message.id };
+    return { id: `job_${randomUUID()}`, kind: MESSAGE_JOB, payload, runAt: message.at + this.settings.graceMs, maxAttempts: 5, backoffMs: 1000, now: message.at };
   }
 
-  /** After a message was committed: look for due jobs when its grace period ends (not only at the next poll). */
+  /** After a message with a push job was committed: look for due jobs when its grace period ends (not only at the next poll). */
   messageSent(at: number): void {
-    if (!this.enabled()) return;
     this.kickWhen(at + this.settings.graceMs);
   }
 

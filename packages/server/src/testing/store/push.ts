@@ -127,6 +127,25 @@ export function pushTests(s: Suite): void {
   });
 
   describe('push: targets of signed-out devices', () => {
+    test('hasTargets: whether another active member of the conversation has a target on a live device', async () => {
+      const [a, b, c] = await f.accounts(3);
+      const group = await f.group(a!, [b!, c!]);
+      expect(await s.store.push.hasTargets(group, a!)).toBe(false);
+      const mine = await device(a!);
+      await put(a!, mine, 'fcm', 'token-a');
+      expect(await s.store.push.hasTargets(group, a!)).toBe(false);
+      expect(await s.store.push.hasTargets(group, b!)).toBe(true);
+      const theirs = await device(c!);
+      await put(c!, theirs, 'apns', 'ab'.repeat(32));
+      expect(await s.store.push.hasTargets(group, a!)).toBe(true);
+      await s.store.auth.revokeDevice(c!, theirs, f.now());
+      expect(await s.store.push.hasTargets(group, a!)).toBe(false);
+      await put(b!, await device(b!), 'webpush', 'https://push.example/sub/b');
+      expect(await s.store.push.hasTargets(group, a!)).toBe(true);
+      await s.store.conversations.removeMember(group, b!, f.actor(a!), f.id('event'));
+      expect(await s.store.push.hasTargets(group, a!)).toBe(false);
+    });
+
     test('a device revoked for reusing a refresh token loses its targets too', async () => {
       const a = await f.account();
       const d = f.id<DeviceId>('device');
