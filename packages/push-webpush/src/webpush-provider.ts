@@ -81,7 +81,7 @@ export function createWebPushProvider(options: WebPushProviderOptions): PushProv
         res = await fetch(request.endpoint, {
           method: 'POST',
           headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])),
-          body: request.body,
+          body: request.body === null ? null : new Uint8Array(request.body),
           signal: AbortSignal.timeout(timeoutMs),
           redirect: 'manual',
         });
