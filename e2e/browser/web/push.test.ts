@@ -6,7 +6,7 @@
 // service would. Checked: the offer after the first message, a push for a closed app shown as
 // the chat's one notification and closed by a clear, "Not now", and the settings (privacy,
 // do-not-disturb hours) saved and obeyed by the server.
-import type { Page } from 'playwright-core';
+import type { Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFakeWebPushService, type FakeWebPushService } from '@ottr/server/testing';
 import { chatsHeading, conversationLink, gone, openChat, send, shown, signUp, startChat, until } from './app.js';
@@ -76,6 +76,22 @@ async function deliverPush(page: Page, origin: string, payload: unknown): Promis
   }
 }
 
+/** What the tests call in the app's service worker (public/sw-push.js on its global scope). */
+interface WorkerScope {
+  registration: ServiceWorkerRegistration;
+  ottrPush: {
+    onPush(scope: unknown, text: string): Promise<string>;
+    onNotificationClick(scope: unknown, notification: Notification): Promise<void>;
+  };
+}
+
+/** The app's running service worker in the person's context (Playwright evaluates in it over CDP). */
+async function appWorker(page: Page): Promise<Worker> {
+  const context = page.context();
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  return worker;
+}
+
 /** The conversation id of the chat open on `page` (/c/<id>). */
 function openChatId(page: Page): string {
   const id = /\/c\/(cnv_[0-9A-Za-z]+)/.exec(new URL(page.url()).pathname)?.[1];
@@ -139,7 +155,7 @@ describeWeb('web app: notifications', (web) => {
     await openChat(bob, alice.name);
     await send(bob, 'Are you there, Alice?');
     const [push] = await service.waitFor(1, WAIT_MS);
-    const payload = push!.payload as { type: string; conversationId: string; title: string; body: string; badge: number };
+    const payload = push!.payload as { type: string; conversationId: string; seq: number; title: string; body: string; badge: number };
     expect(payload, 'the push the server sent').toMatchObject({ type: 'message', conversationId, title: 'Bob', body: 'Are you there, Alice?' });
     expect(payload.badge, 'the badge: Alice’s unread messages').toBe(1);
 
@@ -149,6 +165,30 @@ describeWeb('web app: notifications', (web) => {
 
     await deliverPush(page, web.server.url, { type: 'clear', conversationId, badge: 0 });
     await until('no notification after the clear', () => notifications(page), []);
+
+    // A click on the notification (the worker's notificationclick handler, called in the worker):
+    // the open window goes to the chat, and the notification is gone.
+    await deliverPush(page, web.server.url, payload);
+    await until('the notification again', async () => (await notifications(page)).length, 1);
+    const worker = await appWorker(page);
+    await worker.evaluate(async (tag) => {
+      const scope = self as unknown as WorkerScope;
+      const [n] = await scope.registration.getNotifications({ tag });
+      await scope.ottrPush.onNotificationClick(scope, n!);
+    }, conversationId);
+    await shown(page.getByRole('heading', { level: 2, name: 'Bob', exact: true }));
+    expect(new URL(page.url()).pathname, 'the chat the click opened').toBe(`/c/${conversationId}`);
+    await until('no notification after the click', () => notifications(page), []);
+
+    // With the chat on screen in a focused window, a push for it shows nothing (the window says
+    // which chat it shows); for another chat it shows.
+    await page.bringToFront();
+    const pushed = (p: unknown): Promise<string> => worker.evaluate((text) => (self as unknown as WorkerScope).ottrPush.onPush(self, text), JSON.stringify(p));
+    expect(await pushed({ ...payload, seq: payload.seq + 1 }), 'a push for the chat on screen').toBe('skipped');
+    const elsewhere = 'cnv_01JD0000000000000000000009';
+    expect(await pushed({ ...payload, conversationId: elsewhere }), 'a push for another chat').toBe('shown');
+    expect(await notifications(page), 'the notifications').toEqual([{ title: 'Bob', body: 'Are you there, Alice?', tag: elsewhere }]);
+    await pushed({ type: 'clear', conversationId: elsewhere, badge: 0 });
     await page.close();
   });
 
@@ -188,6 +228,23 @@ describeWeb('web app: notifications', (web) => {
     // Alice has not read the earlier message: "Bob (2 messages)".
     expect(payload.title, 'who wrote').toMatch(/^Bob\b/);
     expect(`${payload.title} ${payload.body}`, 'what they wrote is not in the push').not.toMatch(/secret|42/);
+  });
+
+  it('Sign out unregisters this browser from pushes before the session ends', { timeout: 60_000 }, async () => {
+    await setUp();
+    const page = await reopen('/settings');
+    const requests: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/v1/')) requests.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    });
+    const unregistered = page.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().endsWith('/v1/me/push/webpush'));
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    expect((await unregistered).status(), 'DELETE /v1/me/push/webpush').toBe(204);
+    await shown(page.getByRole('textbox', { name: 'Phone number or email' }));
+    const order = requests.filter((r) => r === 'DELETE /v1/me/push/webpush' || r === 'POST /v1/auth/logout');
+    expect(order, 'unregistered, then signed out').toEqual(['DELETE /v1/me/push/webpush', 'POST /v1/auth/logout']);
+    expect(await page.evaluate(() => localStorage.getItem('__fakePushSubscription')), 'the browser’s subscription').toBeNull();
+    await page.close();
   });
 
   it('"Not now" hides the offer, also after a reload and another message', { timeout: 60_000 }, async () => {
