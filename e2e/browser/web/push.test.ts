@@ -192,10 +192,13 @@ describeWeb('web app: notifications', (web) => {
     await page.close();
   });
 
-  it('Settings: the privacy level and do-not-disturb hours are saved, and the next push says only who wrote', { timeout: 60_000 }, async () => {
+  it('Settings (reached from the chat info): the privacy level and do-not-disturb hours are saved, and the next push says only who wrote', { timeout: 60_000 }, async () => {
     await setUp();
-    const page = await reopen('/settings');
+    // From the chat's info: its notification row leads to Settings.
+    const page = await reopen(`/c/${conversationId}/info`);
+    await page.getByRole('button', { name: /^Notification settings/ }).click();
     await shown(page.getByRole('heading', { name: 'Notifications', exact: true }));
+    expect(new URL(page.url()).pathname).toBe('/settings');
     const browserSwitch = page.getByRole('switch', { name: 'Notifications in this browser' });
     await until('this browser’s notifications shown as on', () => browserSwitch.isChecked(), true);
 

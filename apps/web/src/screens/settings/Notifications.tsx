@@ -62,12 +62,14 @@ export function Notifications() {
       {settings ? (
         <>
           <PrivacyChoice value={settings.privacy} onChange={(privacy) => save({ privacy })} />
-          <Toggle
-            label="Mentions notify me in muted groups"
-            hint="A message that mentions you notifies you even in a group you muted"
-            checked={settings.mentionsBreakMute}
-            onChange={(mentionsBreakMute) => save({ mentionsBreakMute })}
-          />
+          <div className="settings-group">
+            <Toggle
+              label="Mentions notify me in muted groups"
+              hint="A message that mentions you notifies you even in a group you muted"
+              checked={settings.mentionsBreakMute}
+              onChange={(mentionsBreakMute) => save({ mentionsBreakMute })}
+            />
+          </div>
           <DoNotDisturb dnd={settings.dnd} onChange={(dnd) => save({ dnd })} />
         </>
       ) : (
