@@ -7,8 +7,8 @@ import { Icon } from '../../components/Icon.js';
 import { errorText, useToast } from '../../components/Toasts.js';
 
 /**
- * The offer to turn notifications on (the rule: app/push-prompt.ts): a bar above the panes, never
- * in the way — it appears once the person sent a message in this browser or opened a chat a
+ * The offer to turn notifications on (the rule: app/push-prompt.ts): a bar above the chat list,
+ * never in the way (it does not move an open chat) — it appears once the person sent a message in this browser or opened a chat a
  * second time. Also registers this browser's subscription again on each start when notifications
  * are allowed (app/push.ts refreshPush).
  */

@@ -56,9 +56,10 @@ export function Shell({ newAccount }: { newAccount: boolean }) {
   return (
     <div className={`shell ${route.name === 'home' ? 'shell-at-list' : 'shell-at-pane'}`}>
       <ConnectionBanner state={state} />
-      <PushPrompt />
       <div className="shell-panes">
         <aside className="shell-sidebar" aria-label="Chats">
+          {/* Above the list, not the panes: appearing, it never moves the chat someone is reading. */}
+          <PushPrompt />
           <ConversationList activeId={activeId} />
         </aside>
         <main className="shell-main">
