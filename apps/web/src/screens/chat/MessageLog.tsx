@@ -1,8 +1,24 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { Row } from './rows.js';
 
-/** Rows not measured yet are assumed this tall (px). */
-const ESTIMATE = 64;
+/**
+ * How tall a row not measured yet is assumed to be (px): what a row of its type usually is, so
+ * that rows drawn for the first time (at the very top the log cannot scroll to make up for a
+ * wrong guess) move the view as little as possible when they are measured. Pictures, files and
+ * long texts vary; they get the most common height of a short message with media.
+ */
+function estimate(row: Row): number {
+  switch (row.type) {
+    case 'top':
+      return 34;
+    case 'date':
+    case 'unread':
+    case 'system':
+      return 41;
+    case 'message':
+      return row.message.content?.kind === 'text' ? (row.firstOfGroup ? 40 : 34) : 64;
+  }
+}
 /** Rows this far (px) outside the viewport are still drawn, so that scrolling shows no gaps. */
 const OVERSCAN = 900;
 /** Within this distance (px) of the bottom the log counts as "at the bottom" and stays pinned there. */
@@ -70,7 +86,7 @@ export function MessageLog({
     let y = PAD;
     for (const row of rows) {
       tops.push(y);
-      y += heights.current.get(row.key) ?? ESTIMATE;
+      y += heights.current.get(row.key) ?? estimate(row);
     }
     return { tops, total: y + PAD };
     // `measured` changes when a height does (heights is a ref).
