@@ -31,11 +31,18 @@ export async function restSignIn(server: ServerProcess, email: string, deviceNam
   return {
     accountId: session.accountId,
     async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-      const res = await fetch(`${server.url}/v1${path}`, {
-        method,
-        headers: { authorization: `Bearer ${session.accessToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+      const send = () =>
+        fetch(`${server.url}/v1${path}`, {
+          method,
+          headers: { authorization: `Bearer ${session.accessToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      let res = await send();
+      // Seeding fast can meet the server's per-device send limit: wait as it says, as any client would.
+      for (let tries = 0; res.status === 429 && tries < 5; tries++) {
+        await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
+        res = await send();
+      }
       if (!res.ok) throw new Error(`${method} /v1${path}: ${res.status} ${await res.text()}`);
       return (res.status === 204 ? null : await res.json()) as T;
     },
