@@ -64,7 +64,7 @@ export function createJobQueue(db: Db): JobQueue {
       return n === 1;
     },
 
-    async fail(id, worker, error, now) {
+    async fail(id, worker, error, now, retryAfterMs = 0) {
       return db.tx(async (c) => {
         const row = await c.row<JobRow>("SELECT * FROM jobs WHERE id = $1 AND worker = $2 AND status = 'running' FOR UPDATE", id, worker);
         if (row === undefined) return { outcome: 'lost' as const };
@@ -73,7 +73,7 @@ export function createJobQueue(db: Db): JobQueue {
           await c.run("UPDATE jobs SET status = 'dead', last_error = $2, finished_at = $3 WHERE id = $1", id, message, now);
           return { outcome: 'dead' as const };
         }
-        const runAt = now + retryDelay(row.backoff_ms, row.attempts);
+        const runAt = now + Math.max(retryDelay(row.backoff_ms, row.attempts), retryAfterMs);
         await c.run("UPDATE jobs SET status = 'pending', last_error = $2, due_at = $3 WHERE id = $1", id, message, runAt);
         return { outcome: 'retry' as const, runAt };
       });

@@ -64,7 +64,7 @@ export function createJobQueue(db: Db): JobQueue {
       return db.run("UPDATE jobs SET status = 'done', finished_at = ? WHERE id = ? AND worker = ? AND status = 'running'", now, id, worker).changes === 1;
     },
 
-    async fail(id, worker, error, now) {
+    async fail(id, worker, error, now, retryAfterMs = 0) {
       return db.write(() => {
         const row = db.get<JobRow>("SELECT * FROM jobs WHERE id = ? AND worker = ? AND status = 'running'", id, worker);
         if (row === undefined) return { outcome: 'lost' as const };
@@ -73,7 +73,7 @@ export function createJobQueue(db: Db): JobQueue {
           db.run("UPDATE jobs SET status = 'dead', last_error = ?, finished_at = ? WHERE id = ?", message, now, id);
           return { outcome: 'dead' as const };
         }
-        const runAt = now + retryDelay(row.backoff_ms, row.attempts);
+        const runAt = now + Math.max(retryDelay(row.backoff_ms, row.attempts), retryAfterMs);
         db.run("UPDATE jobs SET status = 'pending', last_error = ?, due_at = ? WHERE id = ?", message, runAt, id);
         return { outcome: 'retry' as const, runAt };
       });

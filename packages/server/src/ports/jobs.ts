@@ -31,10 +31,11 @@ export interface JobQueue {
   complete(id: string, worker: string, now: number): Promise<boolean>;
   /**
    * Records a failed attempt of a job this worker holds: it runs again after a backoff
-   * (`backoffMs` doubled per attempt, at most an hour), or, after its last attempt, it is `dead`
-   * (kept for inspection). `lost` when the worker does not hold the job (any more).
+   * (`backoffMs` doubled per attempt, at most an hour) or after `retryAfterMs` when that is
+   * longer (a service said when to come back), or, after its last attempt, it is `dead` (kept
+   * for inspection). `lost` when the worker does not hold the job (any more).
    */
-  fail(id: string, worker: string, error: string, now: number): Promise<{ outcome: 'retry'; runAt: number } | { outcome: 'dead' } | { outcome: 'lost' }>;
+  fail(id: string, worker: string, error: string, now: number, retryAfterMs?: number): Promise<{ outcome: 'retry'; runAt: number } | { outcome: 'dead' } | { outcome: 'lost' }>;
   get(id: string): Promise<JobRecord | null>;
   /** Deletes done and dead jobs finished before `before`; returns how many. */
   purgeFinished(before: number): Promise<number>;

@@ -117,6 +117,15 @@ export function jobQueueConformance(name: string, open: () => Promise<JobQueueHa
       expect(await claim('w1', T0 + 10_000_000)).toEqual([]);
     });
 
+    it('a retry waits for retryAfterMs when that is longer than the backoff', async () => {
+      const job = await add({ maxAttempts: 3, backoffMs: 100 });
+      await claim('w1', T0);
+      expect(await q().fail(job.id, 'w1', 'throttled', T0 + 10, 5000)).toEqual({ outcome: 'retry', runAt: T0 + 5010 });
+      expect(await claim('w1', T0 + 5009)).toEqual([]);
+      expect(ids(await claim('w1', T0 + 5010))).toEqual([job.id]);
+      expect(await q().fail(job.id, 'w1', 'throttled briefly', T0 + 5020, 50)).toEqual({ outcome: 'retry', runAt: T0 + 5220 });
+    });
+
     it('a job whose lease ended after its last attempt is dead, not claimed again', async () => {
       const job = await add({ maxAttempts: 1 });
       await claim('w1', T0, { leaseMs: 100 });

@@ -1,1 +1,1 @@
-export { JobRunner, type JobHandler, type JobRunnerOptions, type RecurringJob } from './runner.js';
+export { JobRunner, RetryLater, type JobHandler, type JobRunnerOptions, type RecurringJob } from './runner.js';

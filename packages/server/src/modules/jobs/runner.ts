@@ -4,6 +4,17 @@ import type { Clock, JobQueue, JobRecord } from '../../ports/index.js';
 
 export type JobHandler = (job: JobRecord) => Promise<unknown>;
 
+/** Thrown by a handler whose work should be tried again, not before `retryAfterMs` (e.g. a 429's Retry-After). */
+export class RetryLater extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(message);
+    this.name = 'RetryLater';
+  }
+}
+
 /** A job that one node (any) runs once per period: e.g. maintenance. */
 export interface RecurringJob {
   kind: string;
@@ -114,7 +125,8 @@ export class JobRunner {
         await queue.complete(job.id, this.worker, clock.now());
         this.o.logger.info({ job: job.id, kind: job.kind, attempt: job.attempts, ms: clock.now() - started, result }, `${job.kind} done`);
       } catch (err) {
-        const outcome = await queue.fail(job.id, this.worker, err instanceof Error ? (err.stack ?? err.message) : String(err), clock.now());
+        const error = err instanceof RetryLater ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+        const outcome = await queue.fail(job.id, this.worker, error, clock.now(), err instanceof RetryLater ? err.retryAfterMs : undefined);
         this.o.logger.error({ err, job: job.id, kind: job.kind, attempt: job.attempts, ...outcome }, `${job.kind} failed`);
       }
     }

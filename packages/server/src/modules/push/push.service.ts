@@ -23,6 +23,7 @@ import type { ServerConfig } from '../../config.js';
 import { AppError } from '../../errors/index.js';
 import type { AuthContext } from '../../handlers.js';
 import type { Clock, JobRecord, MembershipRecord, NewJob, PushMessage, PushOutcome, PushProvider, PushTargetRecord, Store } from '../../ports/index.js';
+import { RetryLater } from '../jobs/index.js';
 import { inDnd, mentions, messagePayload, validTimeZone } from './payload.js';
 
 /** Fan-out of one new message to the members who did not get it in time (one job per message). */
@@ -332,7 +333,7 @@ export class PushService {
         return { outcome: 'rejected' };
       case 'retry':
         this.deps.metrics(p.kind, { outcome: job.attempts >= job.maxAttempts ? 'dead' : 'retry' });
-        throw new Error(`${p.kind}: ${result.reason}${result.retryAfterMs !== undefined ? ` (retry after ${result.retryAfterMs} ms)` : ''}`);
+        throw new RetryLater(`${p.kind}: ${result.reason}`, result.retryAfterMs);
     }
   }
 
