@@ -1,8 +1,4 @@
-import type { OttrClient } from '@ottr/sdk/browser';
-
-/** The server's notification settings (privacy, mentions in muted groups, do-not-disturb hours). */
-export type NotificationSettings = Awaited<ReturnType<OttrClient['push']['settings']>>;
-type WebPushTarget = Parameters<OttrClient['push']['registerWebPush']>[0];
+import type { OttrClient, WebPushTarget } from '@ottr/sdk/browser';
 
 /** localStorage: this browser's notifications were turned off in Settings (not re-subscribed on start). */
 const OFF_KEY = 'ottr.push.off';

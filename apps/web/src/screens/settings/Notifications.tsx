@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useOttr } from '../../app/ottr.js';
-import { pushIsOn, pushPermission, turnOffPush, turnOnPush, webPushKey, type NotificationSettings, type PushPermission } from '../../app/push.js';
+import type { NotificationSettings } from '@ottr/sdk/browser';
+import { pushIsOn, pushPermission, turnOffPush, turnOnPush, webPushKey, type PushPermission } from '../../app/push.js';
 import { FormError } from '../../components/Form.js';
 import { errorText } from '../../components/Toasts.js';
 import { DEFAULT_DND, describeDnd, isClockTime } from './dnd.js';

@@ -1,6 +1,4 @@
-import type { NotificationSettings } from '../../app/push.js';
-
-type Dnd = NonNullable<NotificationSettings['dnd']>;
+import type { Dnd } from '@ottr/sdk/browser';
 
 /** The hours do-not-disturb starts with when turned on. */
 export const DEFAULT_DND = { from: '22:00', to: '07:00' } as const;
