@@ -1,6 +1,5 @@
 import { expect } from 'vitest';
-import type { PushTargetRecord } from '@ottr/server';
-import { CONFORMANCE_RETRY_AFTER_SECONDS, pushProviderConformance, startFakeApns, type FakeApnsNotification, type ReceivedPush } from '@ottr/server/testing';
+import { CONFORMANCE_RETRY_AFTER_SECONDS, pushProviderConformance, pushTarget, startFakeApns, type FakeApnsNotification, type ReceivedPush } from '@ottr/server/testing';
 import { createApnsProvider } from './index.js';
 
 interface Aps {
@@ -35,16 +34,7 @@ pushProviderConformance('apns (local fake APNs)', async () => {
   let running = true;
   return {
     provider,
-    target: (): Promise<PushTargetRecord> =>
-      Promise.resolve({
-        accountId: 'acc_apns' as PushTargetRecord['accountId'],
-        deviceId: 'dev_apns' as PushTargetRecord['deviceId'],
-        kind: 'apns',
-        address: fake.registerToken(),
-        params: {},
-        createdAt: 0,
-        updatedAt: 0,
-      }),
+    target: () => Promise.resolve(pushTarget('apns', fake.registerToken())),
     received() {
       expect(fake.errors).toEqual([]);
       return Promise.resolve(fake.received.map(decode));

@@ -3,19 +3,11 @@ import { connect, createServer, type Http2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PushMessage, PushTargetRecord } from '@ottr/server';
-import { startFakeApns, type FakeApns } from '@ottr/server/testing';
+import type { PushMessage } from '@ottr/server';
+import { pushTarget, startFakeApns, type FakeApns } from '@ottr/server/testing';
 import { createApnsProvider, type ApnsProviderOptions } from './index.js';
 
-const target = (token: string, params: Record<string, string> = {}): PushTargetRecord => ({
-  accountId: 'acc_apns' as PushTargetRecord['accountId'],
-  deviceId: 'dev_apns' as PushTargetRecord['deviceId'],
-  kind: 'apns',
-  address: token,
-  params,
-  createdAt: 0,
-  updatedAt: 0,
-});
+const target = (token: string, params: Record<string, string> = {}) => pushTarget('apns', token, params);
 const conversationId = 'cnv_01JD6K7ZQ000000000000APNS1' as PushMessage['payload']['conversationId'];
 const alert: PushMessage = {
   payload: { type: 'message', conversationId, seq: 12, title: 'Grace', body: 'Ship it', count: 2, badge: 5, senderId: 'acc_01JD6K7ZQ000000000000GRACE' as never },

@@ -1,6 +1,5 @@
 import { expect } from 'vitest';
-import type { PushTargetRecord } from '@ottr/server';
-import { CONFORMANCE_RETRY_AFTER_SECONDS, pushProviderConformance, startFakeFcm, type FakeFcmMessage, type ReceivedPush } from '@ottr/server/testing';
+import { CONFORMANCE_RETRY_AFTER_SECONDS, pushProviderConformance, pushTarget, startFakeFcm, type FakeFcmMessage, type ReceivedPush } from '@ottr/server/testing';
 import { createFcmProvider } from './index.js';
 
 /** FCM's string `data` map back to the payload: numbers and booleans from their text. */
@@ -24,25 +23,13 @@ function decode(m: FakeFcmMessage): ReceivedPush {
   };
 }
 
-function fcmTarget(token: string): PushTargetRecord {
-  return {
-    accountId: 'acc_fcm' as PushTargetRecord['accountId'],
-    deviceId: 'dev_fcm' as PushTargetRecord['deviceId'],
-    kind: 'fcm',
-    address: token,
-    params: {},
-    createdAt: 0,
-    updatedAt: 0,
-  };
-}
-
 pushProviderConformance('fcm (local fake FCM)', async () => {
   const fake = await startFakeFcm();
   const provider = createFcmProvider({ serviceAccount: fake.serviceAccount, endpoint: fake.endpoint, timeoutMs: 5000 });
   let running = true;
   return {
     provider,
-    target: () => Promise.resolve(fcmTarget(fake.registerToken())),
+    target: () => Promise.resolve(pushTarget('fcm', fake.registerToken())),
     received() {
       expect(fake.errors).toEqual([]);
       return Promise.resolve(fake.received.map(decode));

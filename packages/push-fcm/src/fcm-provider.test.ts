@@ -3,20 +3,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PushMessage, PushTargetRecord } from '@ottr/server';
-import { startFakeFcm, type FakeFcm } from '@ottr/server/testing';
+import type { PushMessage } from '@ottr/server';
+import { pushTarget, startFakeFcm, type FakeFcm } from '@ottr/server/testing';
 import { FCM_SCOPE } from './fcm-auth.js';
 import { createFcmProvider } from './index.js';
 
-const target = (token: string): PushTargetRecord => ({
-  accountId: 'acc_fcm' as PushTargetRecord['accountId'],
-  deviceId: 'dev_fcm' as PushTargetRecord['deviceId'],
-  kind: 'fcm',
-  address: token,
-  params: {},
-  createdAt: 0,
-  updatedAt: 0,
-});
+const target = (token: string) => pushTarget('fcm', token);
 const conversationId = 'cnv_01JD6K7ZQ0000000000000FCM1' as PushMessage['payload']['conversationId'];
 const alert: PushMessage = {
   payload: { type: 'message', conversationId, seq: 12, title: 'Grace', body: 'Ship it', count: 2, badge: 5, mention: false },

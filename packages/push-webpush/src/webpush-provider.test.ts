@@ -2,8 +2,8 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PushMessage, PushTargetRecord } from '@ottr/server';
-import { startFakeWebPushService, type FakeWebPushService } from '@ottr/server/testing';
+import type { PushMessage } from '@ottr/server';
+import { pushTarget, startFakeWebPushService, type FakeWebPushService } from '@ottr/server/testing';
 import webpush from 'web-push';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createWebPushProvider, generateVapidKeys, webPushTopic } from './index.js';
@@ -17,17 +17,7 @@ const message: PushMessage = {
   urgency: 'high',
 };
 
-function record(sub: { endpoint: string; keys: { p256dh: string; auth: string } }): PushTargetRecord {
-  return {
-    accountId: 'acc_01JD5Y7Q4ZB8V6N2K3M9P0R1ST' as PushTargetRecord['accountId'],
-    deviceId: 'dev_01JD5Y7Q4ZB8V6N2K3M9P0R1ST' as PushTargetRecord['deviceId'],
-    kind: 'webpush',
-    address: sub.endpoint,
-    params: { ...sub.keys },
-    createdAt: 0,
-    updatedAt: 0,
-  };
-}
+const record = (sub: { endpoint: string; keys: { p256dh: string; auth: string } }) => pushTarget('webpush', sub.endpoint, { ...sub.keys });
 
 /** The claims of the VAPID JWT in an Authorization header `vapid t=<JWT>, k=<key>`. */
 function claimsOf(authorization: string | undefined): Record<string, unknown> {

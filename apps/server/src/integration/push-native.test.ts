@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationListItem, PushConfig } from '@ottr/protocol';
-import { startFakeApns, startFakeFcm, type FakeApns, type FakeFcm } from '@ottr/server/testing';
+import { eventually, startFakeApns, startFakeFcm, type FakeApns, type FakeFcm } from '@ottr/server/testing';
 import { startTestNode, type TestDevice, type TestNode } from '../test-support/harness.js';
 
 /**
@@ -95,13 +95,7 @@ describe('FCM and APNs', () => {
     fcm.unregisterToken(token);
     const cnv = await direct(ada, ben);
     await ada.api('POST', `/v1/conversations/${cnv}/messages`, { clientMsgId: 'g1', content: { kind: 'text', text: 'hello?' } });
-    const end = Date.now() + 5000;
-    let items: unknown[] = [{}];
-    while (items.length > 0 && Date.now() < end) {
-      await new Promise((r) => setTimeout(r, 50));
-      items = (await ben.api<{ items: unknown[] }>('GET', '/v1/me/push')).body.items;
-    }
-    expect(items).toEqual([]);
+    await eventually(async () => (await ben.api<{ items: unknown[] }>('GET', '/v1/me/push')).body.items.length === 0, 'the unregistered token removed', 5000);
   });
 
   it('a wrong credentials file stops the start with a clear error', async () => {

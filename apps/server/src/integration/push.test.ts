@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationId, ConversationListItem, PushConfig, PushPayload, WebPushTarget } from '@ottr/protocol';
-import { startFakeWebPushService, type FakeWebPushService, type WebPushReceived } from '@ottr/server/testing';
+import { eventually, startFakeWebPushService, type FakeWebPushService, type WebPushReceived } from '@ottr/server/testing';
 import { startTestNode, type TestDevice, type TestNode } from '../test-support/harness.js';
 
 /**
@@ -57,14 +57,6 @@ async function send(from: TestDevice, cnv: ConversationId, content: object): Pro
 
 const pushesTo = (sub: WebPushTarget): WebPushReceived[] => fake.received.filter((r) => r.endpoint === sub.endpoint);
 const payloadsTo = (sub: WebPushTarget) => pushesTo(sub).map((r) => r.payload as PushPayload);
-
-async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('push configuration and registration', () => {
   it('offers Web Push with the VAPID key generated into the data directory, and only what is configured', async () => {
@@ -133,7 +125,7 @@ describe('when to push', () => {
     const seq = await send(ada, cnv, text('are you there?'));
     await online.next('event', (f) => f.event.seq === seq);
     await online.call({ type: 'delivered', conversationId: cnv, seq });
-    await until(() => pushesTo(cyd.sub).length === 1, "the control member's push");
+    await eventually(() => pushesTo(cyd.sub).length === 1, "the control member's push");
     expect(pushesTo(ben.sub)).toEqual([]);
     await online.close();
   });
@@ -152,7 +144,7 @@ describe('when to push', () => {
     expect(first[0]!.type === 'message' && first[0]!.title).toMatch(/\(10 messages\)$/);
 
     await send(ada, cnv, text('one more'));
-    await until(() => pushesTo(ben.sub).length === 2, 'the second push');
+    await eventually(() => pushesTo(ben.sub).length === 2, 'the second push');
     const topics = pushesTo(ben.sub).map((r) => r.headers.topic);
     expect(topics[1]).toBe(topics[0]);
     expect(payloadsTo(ben.sub)[1]).toMatchObject({ count: 11, body: 'one more' });
@@ -166,17 +158,17 @@ describe('when to push', () => {
     expect((await ben.api('PATCH', `/v1/conversations/${cnv}/membership`, { muteUntil: Date.now() + 3_600_000 })).status).toBe(200);
 
     await send(ada, cnv, text('plain'));
-    await until(() => pushesTo(cyd.sub).length === 1, "the control member's push");
+    await eventually(() => pushesTo(cyd.sub).length === 1, "the control member's push");
     expect(pushesTo(ben.sub)).toEqual([]);
 
     const mention = { kind: 'text', text: '@Ben look', mentions: [{ accountId: ben.accountId, offset: 0, length: 4 }] };
     await send(ada, cnv, mention);
-    await until(() => pushesTo(ben.sub).length === 1, 'the mention push');
+    await eventually(() => pushesTo(ben.sub).length === 1, 'the mention push');
     expect(payloadsTo(ben.sub)[0]).toMatchObject({ mention: true, body: expect.stringContaining('@Ben look') });
 
     expect((await ben.api('PATCH', '/v1/me/notifications', { mentionsBreakMute: false })).status).toBe(200);
     await send(ada, cnv, mention);
-    await until(() => pushesTo(cyd.sub).length === 3, "the control member's third push");
+    await eventually(() => pushesTo(cyd.sub).length === 3, "the control member's third push");
     expect(pushesTo(ben.sub)).toHaveLength(1);
   });
 
@@ -191,7 +183,7 @@ describe('when to push', () => {
     const set = await ben.api('PATCH', '/v1/me/notifications', { dnd });
     expect(set.body).toMatchObject({ dnd });
     await send(ada, cnv, text('late night'));
-    await until(() => pushesTo(cyd.sub).length === 1, "the control member's push");
+    await eventually(() => pushesTo(cyd.sub).length === 1, "the control member's push");
     expect(pushesTo(ben.sub)).toEqual([]);
     expect((await ben.api<{ code: string }>('PATCH', '/v1/me/notifications', { dnd: { ...dnd, timeZone: 'Mars/Olympus' } })).body.code).toBe('validation_failed');
   });
@@ -205,7 +197,7 @@ describe('when to push', () => {
     expect((await cyd.api('PATCH', '/v1/me/notifications', { privacy: 'none' })).status).toBe(200);
     const cnv = await group(ada, [ben, cyd], 'Plans');
     await send(ada, cnv, text('the secret plan'));
-    await until(() => pushesTo(ben.sub).length === 1 && pushesTo(cyd.sub).length === 1, 'both pushes');
+    await eventually(() => pushesTo(ben.sub).length === 1 && pushesTo(cyd.sub).length === 1, 'both pushes');
     expect(payloadsTo(ben.sub)[0]).toMatchObject({ title: 'Plans', body: 'Ada: New message', senderId: ada.accountId });
     expect(payloadsTo(cyd.sub)[0]).toMatchObject({ title: 'ottr', body: 'New message' });
     expect(payloadsTo(cyd.sub)[0]).not.toHaveProperty('senderId');
@@ -219,14 +211,14 @@ describe('when to push', () => {
     const cnv = await direct(ada, ben);
     const first = await send(ada, cnv, text('ping'));
     const seq = await send(ada, cnv, text('pong'));
-    await until(() => pushesTo(ben.sub).length === 1 && pushesTo(benPhone.sub).length === 1, 'the push on both devices');
+    await eventually(() => pushesTo(ben.sub).length === 1 && pushesTo(benPhone.sub).length === 1, 'the push on both devices');
 
     // Reading only part of what the notification showed leaves it.
     expect((await ben.api('POST', `/v1/conversations/${cnv}/read`, { seq: first })).status).toBe(204);
     await new Promise((r) => setTimeout(r, 300));
     expect(pushesTo(benPhone.sub)).toHaveLength(1);
     expect((await ben.api('POST', `/v1/conversations/${cnv}/read`, { seq })).status).toBe(204);
-    await until(() => pushesTo(benPhone.sub).length === 2, 'the clear');
+    await eventually(() => pushesTo(benPhone.sub).length === 2, 'the clear');
     expect(payloadsTo(benPhone.sub)[1]).toEqual({ type: 'clear', conversationId: cnv, badge: 0 });
     expect(pushesTo(benPhone.sub)[1]!.headers.urgency).toBe('normal');
     // The device that read needs no clear; reading again changes nothing.
@@ -243,7 +235,7 @@ describe('when to push', () => {
     const cnv = await direct(ada, ben);
     expect((await ben.api('DELETE', `/v1/me/devices/${benPhone.deviceId}`)).status).toBe(204);
     await send(ada, cnv, text('hello'));
-    await until(() => pushesTo(ben.sub).length === 1, 'the push to the remaining device');
+    await eventually(() => pushesTo(ben.sub).length === 1, 'the push to the remaining device');
     await new Promise((r) => setTimeout(r, 200));
     expect(pushesTo(benPhone.sub)).toEqual([]);
   });
@@ -263,13 +255,7 @@ describe('delivery of pushes', () => {
     const pruned = await metric(/^push_pruned_total\{provider="webpush"\}/);
     fake.unsubscribe(ben.sub.endpoint);
     await send(ada, cnv, text('anyone?'));
-    const end = Date.now() + 5000;
-    let items: unknown[] = [{}];
-    while (items.length > 0 && Date.now() < end) {
-      await new Promise((r) => setTimeout(r, 50));
-      items = (await ben.api<{ items: unknown[] }>('GET', '/v1/me/push')).body.items;
-    }
-    expect(items).toEqual([]);
+    await eventually(async () => (await ben.api<{ items: unknown[] }>('GET', '/v1/me/push')).body.items.length === 0, 'the gone target removed', 5000);
     expect(await metric(/^push_pruned_total\{provider="webpush"\}/)).toBe(pruned + 1);
   });
 
@@ -282,7 +268,7 @@ describe('delivery of pushes', () => {
     fake.failNext(503);
     fake.failNext(429, { 'retry-after': '0' });
     await send(ada, cnv, text('eventually'));
-    await until(() => pushesTo(ben.sub).length === 1, 'the push after two failures');
+    await eventually(() => pushesTo(ben.sub).length === 1, 'the push after two failures');
     expect(payloadsTo(ben.sub)[0]).toMatchObject({ body: 'eventually' });
     expect(await metric(/^push_failed_total\{provider="webpush",reason="retry"\}/)).toBe(retried + 2);
     expect(await metric(/^push_sent_total\{provider="webpush"\}/)).toBe(sent + 1);

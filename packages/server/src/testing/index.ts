@@ -8,7 +8,7 @@ export { rateLimiterConformance, type RateLimiterCluster } from './rate-limiter-
 export { mediaStoreConformance } from './media-store-conformance.js';
 export { mediaFixtures, fixturePath, hasGps, requireFfmpeg, type MediaFixtureName } from './media-fixtures.js';
 export {
-  pushProviderConformance, CONFORMANCE_RETRY_AFTER_SECONDS, type PushProviderHarness, type ReceivedPush,
+  pushProviderConformance, pushTarget, CONFORMANCE_RETRY_AFTER_SECONDS, type PushProviderHarness, type ReceivedPush,
 } from './push-provider-conformance.js';
 export { startFakeWebPushService, type FakeWebPushService, type WebPushReceived, type WebPushError } from './push-fakes/webpush-service.js';
 export { startFakeFcm, type FakeFcm, type FakeFcmMessage, type FakeFcmOptions, type FcmServiceAccountJson } from './push-fakes/fcm-server.js';

@@ -53,6 +53,11 @@ export interface PushProviderHarness {
 /** What `failNext('throttle')` puts in Retry-After, in seconds. */
 export const CONFORMANCE_RETRY_AFTER_SECONDS = 7;
 
+/** A target record for an adapter's own tests: `kind` at `address`, of a made-up device. */
+export function pushTarget(kind: PushTargetRecord['kind'], address: string, params: Record<string, string> = {}): PushTargetRecord {
+  return { accountId: `acc_${kind}` as AccountId, deviceId: `dev_${kind}` as PushTargetRecord['deviceId'], kind, address, params, createdAt: 0, updatedAt: 0 };
+}
+
 /**
  * The one conformance suite of the push-provider port (ports/push.ts). Every adapter runs it
  * against the local fake of its service; `open` gives a fresh provider and fake per test. An

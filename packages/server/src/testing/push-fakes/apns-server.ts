@@ -1,6 +1,7 @@
 import { createPublicKey, generateKeyPairSync, randomBytes, randomUUID, verify, type KeyObject } from 'node:crypto';
 import { constants, createServer, type Http2ServerRequest, type Http2ServerResponse, type Http2Session, type IncomingHttpHeaders } from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { Inbox } from './inbox.js';
 
 /** A notification the fake accepted. */
 export interface FakeApnsNotification {
@@ -165,7 +166,8 @@ export async function startFakeApns(options: FakeApnsOptions = {}): Promise<Fake
   };
   const publicKey = createPublicKey(creds.key);
   const topic = options.topic ?? 'com.example.ottr';
-  const received: FakeApnsNotification[] = [];
+  const inbox = new Inbox<FakeApnsNotification>('fake APNs', 'notifications', () => errors);
+  const received = inbox.items;
   const errors: string[] = [];
   /** Device token → its topic. */
   const devices = new Map<string, string>();
@@ -173,7 +175,6 @@ export async function startFakeApns(options: FakeApnsOptions = {}): Promise<Fake
   const jwts = new Set<string>();
   const expired = new Set<string>();
   const failures: { status: number; reason?: string; headers?: Record<string, string> }[] = [];
-  const waiters = new Set<() => void>();
   const sessions = new Set<Http2Session>();
   let connections = 0;
   let refuseNext = 0;
@@ -218,8 +219,7 @@ export async function startFakeApns(options: FakeApnsOptions = {}): Promise<Fake
     if (gone !== undefined || !devices.has(token)) return answer(res, 410, 'Unregistered', { timestamp: gone ?? Date.now() });
     const apnsTopic = header(req.headers, 'apns-topic');
     if (devices.get(token) !== apnsTopic) return answer(res, 400, 'DeviceTokenNotForTopic');
-    received.push({ token, headers: req.headers, body: checked.body, receivedAt: Date.now() });
-    for (const wake of waiters) wake();
+    inbox.add({ token, headers: req.headers, body: checked.body, receivedAt: Date.now() });
     res.writeHead(200, { 'apns-id': header(req.headers, 'apns-id') ?? randomUUID() }).end();
   }
 
@@ -261,22 +261,7 @@ export async function startFakeApns(options: FakeApnsOptions = {}): Promise<Fake
     unregisterToken: (token) => void unregistered.set(token, Date.now()),
     failNext: (status, reason, headers) => void failures.push({ status, reason, headers }),
     expireProviderTokens: () => jwts.forEach((t) => expired.add(t)),
-    waitFor(n, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (received.length < n) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(received);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`fake APNs: ${received.length} of ${n} notifications after ${timeoutMs} ms; errors: ${errors.join('; ') || 'none'}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    waitFor: (n, timeoutMs = 10_000) => inbox.waitFor(n, timeoutMs),
     clear() {
       received.length = 0;
       errors.length = 0;

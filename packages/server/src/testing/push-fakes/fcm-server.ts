@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Inbox } from './inbox.js';
 
 /** What a Google service-account JSON file holds (the fields FCM needs). */
 export interface FcmServiceAccountJson {
@@ -169,14 +170,14 @@ export async function startFakeFcm(options: FakeFcmOptions = {}): Promise<FakeFc
   const ttl = options.accessTokenTtlSeconds ?? 3600;
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const projectId = `ottr-test-${randomBytes(3).toString('hex')}`;
-  const received: FakeFcmMessage[] = [];
+  const inbox = new Inbox<FakeFcmMessage>('fake FCM', 'messages', () => errors);
+  const received = inbox.items;
   const errors: string[] = [];
   const registered = new Set<string>();
   /** Access token → when it stops working (ms). */
   const accessTokens = new Map<string, number>();
   const failures: { status: number; body?: unknown; headers?: Record<string, string> }[] = [];
   const tokenFailures: number[] = [];
-  const waiters = new Set<() => void>();
   let tokenRequests = 0;
   let messageCount = 0;
 
@@ -250,8 +251,7 @@ export async function startFakeFcm(options: FakeFcmOptions = {}): Promise<FakeFc
       json(res, 404, DEFAULT_FAILURES[404]); // as FCM answers for an uninstalled app: not a shape error
       return;
     }
-    received.push({ token, message, headers: req.headers, receivedAt: Date.now() });
-    for (const wake of waiters) wake();
+    inbox.add({ token, message, headers: req.headers, receivedAt: Date.now() });
     json(res, 200, { name: `projects/${projectId}/messages/${++messageCount}` });
   }
 
@@ -294,22 +294,7 @@ export async function startFakeFcm(options: FakeFcmOptions = {}): Promise<FakeFc
     failNext: (status, opts = {}) => void failures.push({ status, ...opts }),
     failNextToken: (status) => void tokenFailures.push(status),
     revokeAccessTokens: () => accessTokens.clear(),
-    waitFor(n, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (received.length < n) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(received);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`fake FCM: ${received.length} of ${n} messages after ${timeoutMs} ms; errors: ${errors.join('; ') || 'none'}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    waitFor: (n, timeoutMs = 10_000) => inbox.waitFor(n, timeoutMs),
     clear() {
       received.length = 0;
       errors.length = 0;

@@ -4,6 +4,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { WebPushTarget } from '@ottr/protocol';
+import { Inbox } from './inbox.js';
 
 /** The part of http_ece (RFC 8188 encrypted content coding; it ships no types) that the fake uses. */
 interface HttpEce {
@@ -77,10 +78,10 @@ class Invalid extends Error {
  */
 export async function startFakeWebPushService(): Promise<FakeWebPushService> {
   const subscriptions = new Map<string, Subscription>();
-  const received: WebPushReceived[] = [];
+  const inbox = new Inbox<WebPushReceived>('fake Web Push service', 'pushes', () => errors);
+  const received = inbox.items;
   const errors: WebPushError[] = [];
   const failures: { status: number; headers: Record<string, string> }[] = [];
-  const waiters = new Set<() => void>();
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
@@ -124,9 +125,8 @@ export async function startFakeWebPushService(): Promise<FakeWebPushService> {
       } catch {
         throw new Invalid(400, 'the decrypted body is not JSON');
       }
-      received.push({ endpoint, headers: req.headers, payload, vapidPublicKey });
-      for (const wake of waiters) wake();
-      res.writeHead(201, { location: `${origin}/message/${randomBytes(8).toString('hex')}` }).end();
+      inbox.add({ endpoint, headers: req.headers, payload, vapidPublicKey });
+        res.writeHead(201, { location: `${origin}/message/${randomBytes(8).toString('hex')}` }).end();
     } catch (err) {
       if (!(err instanceof Invalid)) throw err;
       errors.push({ endpoint, status: err.status, reason: err.message });
@@ -153,22 +153,7 @@ export async function startFakeWebPushService(): Promise<FakeWebPushService> {
     failNext(status, headers = {}) {
       failures.push({ status, headers });
     },
-    async waitFor(n, timeoutMs = 5000) {
-      if (received.length >= n) return received;
-      return new Promise<WebPushReceived[]>((resolve, reject) => {
-        const wake = () => {
-          if (received.length < n) return;
-          clearTimeout(timer);
-          waiters.delete(wake);
-          resolve(received);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(wake);
-          reject(new Error(`fake Web Push service: ${received.length} of ${n} pushes after ${timeoutMs} ms (errors: ${JSON.stringify(errors)})`));
-        }, timeoutMs);
-        waiters.add(wake);
-      });
-    },
+    waitFor: (n, timeoutMs = 5000) => inbox.waitFor(n, timeoutMs),
     clear() {
       received.length = 0;
       errors.length = 0;
