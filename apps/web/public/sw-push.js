@@ -55,6 +55,8 @@ self.ottrPush = (() => {
         icon: ICON,
         timestamp: Date.now(),
         data: { conversationId: p.conversationId, seq: p.seq },
+        // Do-not-disturb hours: shown without sound or vibration.
+        silent: p.quiet === true,
       },
     };
   }

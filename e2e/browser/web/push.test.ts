@@ -208,7 +208,7 @@ describeWeb('web app: notifications', (web) => {
     await page.getByLabel('From', { exact: true }).fill('01:30');
     await page.getByLabel('To', { exact: true }).fill('02:45');
     const timeZone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
-    await shown(page.getByText(`No notifications from 01:30 to 02:45 (${timeZone} time)`));
+    await shown(page.getByText(`Notifications arrive silently from 01:30 to 02:45 (${timeZone} time)`));
     await screenshot(page, 'settings-notifications');
 
     await page.reload();

@@ -81,7 +81,10 @@ export type PushPrivacy = Static<typeof PushPrivacySchema>;
 
 const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM, 24-hour' });
 
-/** Do-not-disturb hours: no notifications from `from` until `to` (may span midnight), in `timeZone`. */
+/**
+ * Do-not-disturb hours: from `from` until `to` (may span midnight), in `timeZone`, notifications
+ * arrive quietly (no sound, no vibration, not waking the screen where the platform allows).
+ */
 export const DndSchema = Type.Object(
   {
     from: ClockTime,
@@ -129,6 +132,8 @@ export const PushPayloadSchema = Type.Union([
       senderId: Type.Optional(AccountIdSchema),
       /** The newest message mentions you. */
       mention: Type.Optional(Type.Boolean()),
+      /** Sent during your do-not-disturb hours: show it without sound or vibration. */
+      quiet: Type.Optional(Type.Boolean()),
     },
     Strict,
   ),

@@ -62,6 +62,17 @@ describe('APNs provider', () => {
     });
   });
 
+  it('sends a quiet alert (do-not-disturb hours) without sound, passive, at priority 5', async () => {
+    const token = fake.registerToken();
+    const quiet: PushMessage = { ...alert, payload: { ...alert.payload, quiet: true } as PushMessage['payload'], urgency: 'normal' };
+    expect(await provider().send(target(token), quiet)).toMatchObject({ outcome: 'sent' });
+    expect(fake.errors).toEqual([]);
+    const [got] = fake.received;
+    expect(got!.headers).toMatchObject({ 'apns-push-type': 'alert', 'apns-priority': '5' });
+    expect(got!.body).toMatchObject({ aps: { alert: { title: 'Grace', body: 'Ship it' }, 'interruption-level': 'passive' }, quiet: true });
+    expect(got!.body.aps).not.toHaveProperty('sound');
+  });
+
   it('sends a clear as a background push, priority 5, with the badge and no collapse id', async () => {
     const token = fake.registerToken();
     expect(await provider().send(target(token), clear)).toMatchObject({ outcome: 'sent' });
@@ -276,7 +287,7 @@ describe('fake APNs', () => {
     const cases: [Parameters<typeof push>[0], [number, string]][] = [
       [{ headers: { 'apns-topic': undefined } }, [400, 'MissingTopic']],
       [{ headers: { 'apns-push-type': 'voip' } }, [400, 'InvalidPushType']],
-      [{ headers: { 'apns-priority': '5' } }, [400, 'BadPriority']],
+      [{ headers: { 'apns-priority': '7' } }, [400, 'BadPriority']],
       [{ headers: background, body: { aps: { 'content-available': 1 } } }, [200, '']],
       [{ headers: { ...background, 'apns-priority': '10' }, body: { aps: { 'content-available': 1 } } }, [400, 'BadPriority']],
       [{ headers: { 'apns-collapse-id': 'x'.repeat(65) } }, [400, 'BadCollapseId']],

@@ -1,4 +1,4 @@
-import { PUSH_PAYLOAD_LIMITS, fitPayload, type PushMessage, type PushOutcome, type PushProvider, type PushTargetRecord } from '@ottr/server';
+import { PUSH_PAYLOAD_LIMITS, fitPayload, retryAfterMs, type PushMessage, type PushOutcome, type PushProvider, type PushTargetRecord } from '@ottr/server';
 import { Http2Sessions, UnprocessedError, type ApnsResponse } from './apns-sessions.js';
 import { ApnsProviderToken } from './apns-token.js';
 
@@ -31,7 +31,9 @@ export function apnsBody(payload: PushPayload): Record<string, unknown> {
     return { aps: { 'content-available': 1, badge }, ...rest };
   }
   const { title, body, badge, ...rest } = payload;
-  return { aps: { alert: { title, body }, badge, sound: 'default', 'thread-id': payload.conversationId, 'mutable-content': 1 }, ...rest };
+  // Do-not-disturb hours: no sound, and iOS 15+ puts it in the list without lighting the screen.
+  const sound = payload.quiet ? { 'interruption-level': 'passive' } : { sound: 'default' };
+  return { aps: { alert: { title, body }, badge, ...sound, 'thread-id': payload.conversationId, 'mutable-content': 1 }, ...rest };
 }
 
 /** What APNs's answer means for the target. */
@@ -48,8 +50,8 @@ export function apnsOutcome(res: ApnsResponse, ms: number): PushOutcome {
   if (res.status === 410 || reason === 'BadDeviceToken' || reason === 'DeviceTokenNotForTopic') return { outcome: 'gone', reason: said };
   if (res.status === 429 || res.status >= 500) {
     const header = res.headers['retry-after'];
-    const seconds = typeof header === 'string' && /^\d+$/.test(header) ? Number(header) : undefined;
-    return seconds === undefined ? { outcome: 'retry', reason: said } : { outcome: 'retry', reason: said, retryAfterMs: seconds * 1000 };
+    const wait = retryAfterMs(typeof header === 'string' ? header : undefined);
+    return wait === undefined ? { outcome: 'retry', reason: said } : { outcome: 'retry', reason: said, retryAfterMs: wait };
   }
   return { outcome: 'rejected', reason: said };
 }
@@ -58,8 +60,8 @@ export function apnsOutcome(res: ApnsResponse, ms: number): PushOutcome {
  * PushProvider on the Apple Push Notification service: HTTP/2 with token-based auth. Targets
  * carry `topic` (else the configured one) and `environment` (`sandbox` for development builds,
  * else production), which picks the endpoint. An ExpiredProviderToken answer gets a new provider
- * token and one more try. The priority follows the push type, not `urgency`: alerts 10, background
- * pushes 5 (Apple refuses anything else for them).
+ * token and one more try. Priority: 10 for an alert of high urgency, else 5 (a quiet alert may
+ * wait for the device's power; background pushes must be 5).
  */
 export function createApnsProvider(options: ApnsProviderOptions): PushProvider {
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -90,7 +92,7 @@ export function createApnsProvider(options: ApnsProviderOptions): PushProvider {
           authorization: `bearer ${jwt}`,
           'apns-topic': target.params.topic || options.topic,
           'apns-push-type': alert ? 'alert' : 'background',
-          'apns-priority': alert ? '10' : '5',
+          'apns-priority': alert && message.urgency === 'high' ? '10' : '5',
           'apns-expiration': String(Math.floor(Date.now() / 1000) + message.ttlSeconds),
           ...(alert ? { 'apns-collapse-id': payload.conversationId } : {}),
           'content-type': 'application/json',

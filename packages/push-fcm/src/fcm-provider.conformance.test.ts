@@ -4,10 +4,11 @@ import { createFcmProvider } from './index.js';
 
 /** FCM's string `data` map back to the payload: numbers and booleans from their text. */
 function payloadOfData(data: Record<string, string>): ReceivedPush['payload'] {
-  const { seq, count, badge, mention, ...text } = data;
+  const { seq, count, badge, mention, quiet, ...text } = data;
   const payload: Record<string, unknown> = { ...text };
   for (const [key, value] of Object.entries({ seq, count, badge })) if (value !== undefined) payload[key] = Number(value);
   if (mention !== undefined) payload.mention = mention === 'true';
+  if (quiet !== undefined) payload.quiet = quiet === 'true';
   return payload as ReceivedPush['payload'];
 }
 

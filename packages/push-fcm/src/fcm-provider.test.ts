@@ -43,6 +43,20 @@ describe('FCM provider', () => {
     ]);
   });
 
+  it('sends a quiet alert (do-not-disturb hours) at normal priority, low in the shade, without default sound or vibration', async () => {
+    const token = fake.registerToken();
+    const quiet: PushMessage = { ...alert, payload: { ...alert.payload, quiet: true } as PushMessage['payload'], urgency: 'normal' };
+    expect(await provider().send(target(token), quiet)).toMatchObject({ outcome: 'sent' });
+    expect(fake.errors).toEqual([]);
+    expect(fake.received[0]!.message).toMatchObject({
+      data: { quiet: 'true' },
+      android: {
+        priority: 'NORMAL',
+        notification: { tag: conversationId, notification_priority: 'PRIORITY_LOW', default_sound: false, default_vibrate_timings: false },
+      },
+    });
+  });
+
   it('sends a clear as data only, normal priority', async () => {
     const token = fake.registerToken();
     expect(await provider().send(target(token), clear)).toMatchObject({ outcome: 'sent' });

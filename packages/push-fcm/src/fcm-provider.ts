@@ -1,4 +1,4 @@
-import { PUSH_PAYLOAD_LIMITS, fitPayload, type PushMessage, type PushOutcome, type PushProvider, type PushTargetRecord } from '@ottr/server';
+import { PUSH_PAYLOAD_LIMITS, fitPayload, retryAfterMs, type PushMessage, type PushOutcome, type PushProvider, type PushTargetRecord } from '@ottr/server';
 import { FcmAccessTokens, networkError, type FcmServiceAccount } from './fcm-auth.js';
 
 type PushPayload = PushMessage['payload'];
@@ -28,16 +28,13 @@ export function fcmMessage(token: string, payload: PushPayload, message: Pick<Pu
     ttl: `${message.ttlSeconds}s`,
   };
   if (payload.type === 'clear') return { token, data, android };
-  android.notification = { tag: payload.conversationId, notification_count: payload.badge };
+  android.notification = {
+    tag: payload.conversationId,
+    notification_count: payload.badge,
+    // Do-not-disturb hours: no sound or vibration, low in the shade (the app's channel has the last word on Android 8+).
+    ...(payload.quiet && { notification_priority: 'PRIORITY_LOW', default_sound: false, default_vibrate_timings: false }),
+  };
   return { token, data, notification: { title: payload.title, body: payload.body }, android };
-}
-
-/** Milliseconds to wait from a Retry-After header (seconds or an HTTP date), if it has one. */
-export function retryAfterMs(header: string | null): number | undefined {
-  if (header == null) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 interface GoogleError {

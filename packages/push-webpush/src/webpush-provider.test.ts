@@ -7,7 +7,6 @@ import { pushTarget, startFakeWebPushService, type FakeWebPushService } from '@o
 import webpush from 'web-push';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createWebPushProvider, generateVapidKeys, webPushTopic } from './index.js';
-import { retryAfterMs } from './webpush-provider.js';
 
 const vapid = { ...generateVapidKeys(), subject: 'https://ottr.example/contact' };
 const conversationId = 'cnv_01JD5Y7Q4ZB8V6N2K3M9P0R1ST' as PushMessage['payload']['conversationId'];
@@ -145,16 +144,6 @@ describe('webPushTopic', () => {
   });
 });
 
-describe('retryAfterMs', () => {
-  it('reads delay-seconds and HTTP dates; undefined when absent or unreadable', () => {
-    const now = Date.parse('2026-01-01T00:00:00Z');
-    expect(retryAfterMs('30', now)).toBe(30_000);
-    expect(retryAfterMs('Thu, 01 Jan 2026 00:01:00 GMT', now)).toBe(60_000);
-    expect(retryAfterMs('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0);
-    expect(retryAfterMs(null, now)).toBeUndefined();
-    expect(retryAfterMs('soon', now)).toBeUndefined();
-  });
-});
 
 /** The fake must refuse what a real push service refuses, or the conformance suite proves nothing. */
 describe('fake Web Push service', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { fitPayload, PUSH_PAYLOAD_LIMITS, type PushMessage, type PushOutcome, type PushProvider, type PushTargetRecord } from '@ottr/server';
+import { fitPayload, PUSH_PAYLOAD_LIMITS, retryAfterMs, type PushMessage, type PushOutcome, type PushProvider, type PushTargetRecord } from '@ottr/server';
 import webpush from 'web-push';
 
 export interface WebPushProviderOptions {
@@ -30,17 +30,6 @@ const TOPIC = /^[A-Za-z0-9_-]{1,32}$/;
 export function webPushTopic(conversationId: string): string {
   if (TOPIC.test(conversationId)) return conversationId;
   return createHash('sha256').update(conversationId).digest('base64url').slice(0, 32);
-}
-
-/**
- * Milliseconds to wait from a Retry-After header: delay-seconds or an HTTP date (RFC 9110 §10.2.3).
- * Undefined when absent or unreadable.
- */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (header === null || header.trim() === '') return undefined;
-  if (/^\s*\d+\s*$/.test(header)) return Number(header) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /**

@@ -2,7 +2,7 @@ export * from './errors/index.js';
 export type * from './ports/index.js';
 export { JOB_DEFAULTS, retryDelay } from './ports/jobs.js';
 export { checkMediaKey } from './ports/media-store.js';
-export { PUSH_PAYLOAD_LIMITS, fitPayload, truncateUtf8 } from './ports/push.js';
+export { PUSH_PAYLOAD_LIMITS, fitPayload, retryAfterMs, truncateUtf8 } from './ports/push.js';
 export { DEFAULT_NOTIFICATION_SETTINGS } from './ports/store.js';
 export { createGateway, WS_PATH } from './transport/ws/index.js';
 export type { Gateway, GatewayLogger, GatewayMetrics, GatewayOptions } from './transport/ws/index.js';

@@ -172,7 +172,7 @@ describe('when to push', () => {
     expect(pushesTo(ben.sub)).toHaveLength(1);
   });
 
-  it('do-not-disturb hours hold pushes back', async () => {
+  it('in do-not-disturb hours a push arrives quietly (no sound, normal urgency)', async () => {
     const ada = await t.signIn();
     const ben = await subscribed();
     const cyd = await subscribed();
@@ -183,8 +183,11 @@ describe('when to push', () => {
     const set = await ben.api('PATCH', '/v1/me/notifications', { dnd });
     expect(set.body).toMatchObject({ dnd });
     await send(ada, cnv, text('late night'));
-    await eventually(() => pushesTo(cyd.sub).length === 1, "the control member's push");
-    expect(pushesTo(ben.sub)).toEqual([]);
+    await eventually(() => pushesTo(cyd.sub).length === 1 && pushesTo(ben.sub).length === 1, 'both pushes');
+    expect(payloadsTo(ben.sub)[0]).toMatchObject({ body: expect.stringContaining('late night'), quiet: true });
+    expect(pushesTo(ben.sub)[0]!.headers.urgency).toBe('normal');
+    expect(payloadsTo(cyd.sub)[0]).not.toHaveProperty('quiet');
+    expect(pushesTo(cyd.sub)[0]!.headers.urgency).toBe('high');
     expect((await ben.api<{ code: string }>('PATCH', '/v1/me/notifications', { dnd: { ...dnd, timeZone: 'Mars/Olympus' } })).body.code).toBe('validation_failed');
   });
 

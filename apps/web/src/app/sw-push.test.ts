@@ -129,8 +129,15 @@ describe('service worker: push', () => {
     expect(open()).toHaveLength(1);
     const [n] = open();
     expect(n).toMatchObject({ title: 'Bob', body: 'Hi Alice', tag: A, data: { conversationId: A, seq: 5 } });
-    expect(n!.options).toMatchObject({ renotify: true, icon: '/icon-192.png' });
+    expect(n!.options).toMatchObject({ renotify: true, icon: '/icon-192.png', silent: false });
     expect(badge.value).toBe(3);
+  });
+
+  it('a quiet push (do-not-disturb hours) shows without sound or vibration', async () => {
+    const { scope, open } = fakeScope();
+    const push = load(scope);
+    expect(await push.onPush(scope, message({ quiet: true }))).toBe('shown');
+    expect(open()[0]!.options).toMatchObject({ silent: true });
   });
 
   it('ten messages of one chat leave one notification, the newest; another chat has its own', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationId, PushPayload } from '@ottr/protocol';
-import { fitPayload, truncateUtf8 } from './push.js';
+import { fitPayload, retryAfterMs, truncateUtf8 } from './push.js';
 
 const bytes = (s: string) => Buffer.byteLength(s);
 /** No lone surrogate: what survives a round trip through UTF-8 unchanged. */
@@ -51,5 +51,16 @@ describe('fitPayload', () => {
   it('returns a payload that fits as it is', () => {
     const small = { ...payload, body: 'hi' };
     expect(fitPayload(small, 4000, (p) => JSON.stringify(p))).toBe(small);
+  });
+});
+
+describe('retryAfterMs', () => {
+  it('reads delay-seconds and HTTP dates; undefined when absent or unreadable', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(retryAfterMs('30', now)).toBe(30_000);
+    expect(retryAfterMs('Thu, 01 Jan 2026 00:01:00 GMT', now)).toBe(60_000);
+    expect(retryAfterMs('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0);
+    expect(retryAfterMs(null, now)).toBeUndefined();
+    expect(retryAfterMs('soon', now)).toBeUndefined();
   });
 });

@@ -48,6 +48,17 @@ export interface PushTargetRecord {
   updatedAt: number;
 }
 
+/**
+ * Milliseconds to wait from a Retry-After header: delay-seconds or an HTTP date (RFC 9110 §10.2.3).
+ * Undefined when absent or unreadable.
+ */
+export function retryAfterMs(header: string | null | undefined, now = Date.now()): number | undefined {
+  if (header == null || header.trim() === '') return undefined;
+  if (/^\s*\d+\s*$/.test(header)) return Number(header) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
 /** The largest payload each service accepts, in bytes of what the adapter measures (see each adapter). */
 export const PUSH_PAYLOAD_LIMITS = { webpush: 3992, fcm: 4000, apns: 4096 } as const;
 

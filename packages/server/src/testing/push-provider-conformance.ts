@@ -120,6 +120,15 @@ export function pushProviderConformance(
       expectTtl(got[0]!.ttlSeconds, 3600);
     });
 
+    test('a quiet alert (do-not-disturb hours) arrives quiet, still shown, with normal urgency', async () => {
+      const payload = alert({ quiet: true });
+      expect(await send({ payload, ttlSeconds: 600, urgency: 'normal' })).toMatchObject({ outcome: 'sent' });
+      const [got] = await h().received();
+      expect(got!.payload).toEqual(payload);
+      expect(got!.urgency).toBe('normal');
+      expect(got!.visible).not.toBe(false);
+    });
+
     test('an alert without the optional fields arrives without them', async () => {
       const { senderId: _s, mention: _m, ...payload } = alert({ title: 'New message', body: '' });
       expect(await send(high(payload, 60))).toMatchObject({ outcome: 'sent' });

@@ -8,10 +8,10 @@ describe('do-not-disturb hours', () => {
   });
 
   it('says when the hours run into the next day, and in which time zone', () => {
-    expect(describeDnd({ from: '22:00', to: '07:00', timeZone: 'Europe/Paris' }, 'Europe/Paris')).toBe('No notifications from 22:00 to 07:00 the next day (Europe/Paris time)');
-    expect(describeDnd({ from: '12:00', to: '14:00', timeZone: 'Europe/Paris' }, 'Europe/Paris')).toBe('No notifications from 12:00 to 14:00 (Europe/Paris time)');
+    expect(describeDnd({ from: '22:00', to: '07:00', timeZone: 'Europe/Paris' }, 'Europe/Paris')).toBe('Notifications arrive silently from 22:00 to 07:00 the next day (Europe/Paris time)');
+    expect(describeDnd({ from: '12:00', to: '14:00', timeZone: 'Europe/Paris' }, 'Europe/Paris')).toBe('Notifications arrive silently from 12:00 to 14:00 (Europe/Paris time)');
     expect(describeDnd({ from: '12:00', to: '14:00', timeZone: 'Asia/Tokyo' }, 'Europe/Paris')).toBe(
-      'No notifications from 12:00 to 14:00 (Asia/Tokyo time; this browser is on Europe/Paris time)',
+      'Notifications arrive silently from 12:00 to 14:00 (Asia/Tokyo time; this browser is on Europe/Paris time)',
     );
   });
 });

@@ -15,6 +15,7 @@ const facts = (over: Partial<NotificationFacts> = {}): NotificationFacts => ({
   count: 1,
   badge: 3,
   mention: false,
+  quiet: false,
   ...over,
 });
 
@@ -35,6 +36,13 @@ describe('messagePayload', () => {
     expect(p).toMatchObject({ title: 'Alice', body: 'New message', senderId: alice });
     expect(JSON.stringify(p)).not.toContain('secret');
     expect(messagePayload(facts({ direct: false, conversationTitle: 'G', mention: true }), 'sender')).toMatchObject({ body: 'Alice: Mentioned you' });
+  });
+
+  it('quiet (do-not-disturb hours) at every privacy level; never there otherwise', () => {
+    for (const privacy of ['full', 'sender', 'none'] as const) {
+      expect(messagePayload(facts({ quiet: true }), privacy)).toMatchObject({ quiet: true });
+      expect(messagePayload(facts(), privacy)).not.toHaveProperty('quiet');
+    }
   });
 
   it('none: neither who nor what', () => {

@@ -16,6 +16,8 @@ export interface NotificationFacts {
   badge: number;
   /** The newest message mentions the recipient. */
   mention: boolean;
+  /** The recipient is in their do-not-disturb hours: deliver without sound. */
+  quiet: boolean;
 }
 
 /** The name of the product in notifications that say nothing else. */
@@ -26,7 +28,7 @@ export const APP_NAME = 'ottr';
  * only that there is something. Size limits are applied later, by each provider.
  */
 export function messagePayload(f: NotificationFacts, privacy: PushPrivacy): PushPayload {
-  const base = { type: 'message' as const, conversationId: f.conversationId, seq: f.seq, count: f.count, badge: f.badge };
+  const base = { type: 'message' as const, conversationId: f.conversationId, seq: f.seq, count: f.count, badge: f.badge, ...(f.quiet && { quiet: true }) };
   if (privacy === 'none') {
     return { ...base, title: APP_NAME, body: f.count > 1 ? `${f.count} new messages` : 'New message' };
   }

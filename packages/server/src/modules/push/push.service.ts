@@ -73,7 +73,7 @@ const CLEAR_TTL_SECONDS = 3600;
  * Push notifications: devices register targets; each new message enqueues (in its own commit)
  * a fan-out job that runs after the grace period and notifies the members none of whose
  * devices said "delivered" by then — unless they mute the conversation (a mention breaks
- * through a group mute when they allow it) or are in their do-not-disturb hours. Notifications
+ * through a group mute when they allow it); in their do-not-disturb hours quietly. Notifications
  * are collapsed per conversation: the member's push state records the newest seq notified, so
  * a burst of messages makes one notification, and later ones replace it on the device (same
  * tag / collapse id). A read that reaches what was notified clears it on the other devices.
@@ -209,12 +209,10 @@ export class PushService {
           result.muted++;
           continue;
         }
-        if (inDnd(s.dnd, now)) {
-          result.quiet++;
-          continue;
-        }
-        if (await this.notifyMember(member, event, { direct: conversation.kind === 'direct', title: conversation.title }, targets.get(member.accountId)!, s, names, now)) {
+        const quiet = inDnd(s.dnd, now);
+        if (await this.notifyMember(member, event, { direct: conversation.kind === 'direct', title: conversation.title }, targets.get(member.accountId)!, s, quiet, names, now)) {
           result.notified++;
+          if (quiet) result.quiet++;
         }
       }
     } while (cursor !== undefined);
@@ -232,6 +230,7 @@ export class PushService {
     conversation: { direct: boolean; title: string | null },
     targets: PushTargetRecord[],
     settings: NotificationSettings,
+    quiet: boolean,
     names: Map<AccountId, string>,
     now: number,
   ): Promise<boolean> {
@@ -255,10 +254,12 @@ export class PushService {
         count: view.unreadCount,
         badge,
         mention: mentions(newest.content, member.accountId) || mentions(event.content, member.accountId),
+        quiet,
       },
       settings.privacy,
     );
-    const jobs = targets.map((t) => this.sendJob(t, { payload, ttlSeconds: this.settings.ttlSeconds, urgency: 'high' }, now));
+    const urgency = quiet ? 'normal' : 'high';
+    const jobs = targets.map((t) => this.sendJob(t, { payload, ttlSeconds: this.settings.ttlSeconds, urgency }, now));
     return store.push.notify(member.accountId, cid, newest.seq, jobs, now);
   }
 

@@ -120,8 +120,9 @@ function requestError(headers: IncomingHttpHeaders, raw: Buffer): { status: numb
   const pushType = header(headers, 'apns-push-type');
   if (pushType !== 'alert' && pushType !== 'background') return bad('InvalidPushType', `apns-push-type ${pushType}: alert or background`);
   const priority = header(headers, 'apns-priority');
-  const wanted = pushType === 'alert' ? '10' : '5';
-  if (priority !== wanted) return bad('BadPriority', `apns-priority ${priority}: ${wanted} for ${pushType}`);
+  // Alerts: 10 (now), 5 or 1 (as power allows); background pushes: 5 only.
+  const allowed = pushType === 'alert' ? ['10', '5', '1'] : ['5'];
+  if (priority === undefined || !allowed.includes(priority)) return bad('BadPriority', `apns-priority ${priority}: ${allowed.join(', ')} for ${pushType}`);
   const collapseId = header(headers, 'apns-collapse-id');
   if (collapseId !== undefined && Buffer.byteLength(collapseId) > 64) return bad('BadCollapseId', 'apns-collapse-id longer than 64 bytes');
   const expiration = header(headers, 'apns-expiration');
@@ -144,6 +145,9 @@ function requestError(headers: IncomingHttpHeaders, raw: Buffer): { status: numb
     const alert = aps.alert;
     if (!isRecord(alert) || typeof alert.title !== 'string' || typeof alert.body !== 'string') return bad('BadPayload', 'aps.alert: {title, body} strings expected');
     if ('sound' in aps && typeof aps.sound !== 'string') return bad('BadPayload', 'aps.sound: not a string');
+    if ('interruption-level' in aps && !['passive', 'active', 'time-sensitive', 'critical'].includes(aps['interruption-level'] as string)) {
+      return bad('BadPayload', 'aps.interruption-level: passive, active, time-sensitive or critical');
+    }
     if ('mutable-content' in aps && aps['mutable-content'] !== 1) return bad('BadPayload', 'aps.mutable-content: 1 or absent');
   } else {
     if (aps['content-available'] !== 1) return bad('BadPayload', 'a background push needs aps.content-available 1');
