@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from './config.js';
+import { createWebPushProvider, generateVapidKeys } from '@ottr/push-webpush';
 import { VAPID_FILE, ensureVapidKeys, validPair } from './vapid.js';
 
 let dir: string;
@@ -27,10 +28,8 @@ describe('ensureVapidKeys', () => {
   });
 
   it('prefers the configured pair and writes nothing', async () => {
-    const ecdh = createECDH('prime256v1');
-    ecdh.generateKeys();
-    const configured = { publicKey: ecdh.getPublicKey('base64url'), privateKey: ecdh.getPrivateKey('base64url') };
-    expect(await ensureVapidKeys(dir, configured)).toBe(configured);
+    const configured = generateVapidKeys();
+    expect(await ensureVapidKeys(dir, configured)).toEqual(configured);
     await expect(stat(path.join(dir, VAPID_FILE))).rejects.toThrow();
   });
 
@@ -42,5 +41,19 @@ describe('ensureVapidKeys', () => {
     await writeFile(file, JSON.stringify({ publicKey: other.publicKey, privateKey: Buffer.alloc(32, 1).toString('base64url') }));
     await expect(ensureVapidKeys(dir, none)).rejects.toThrow(/not a P-256 key pair/);
     expect(await readFile(file, 'utf8')).toContain(other.publicKey);
+  });
+
+  it('pads a private key written without its leading zero bytes to the 32 bytes signing needs', async () => {
+    // A scalar whose first byte is 0: what a generator that drops leading zeros writes as 31 bytes.
+    const ecdh = createECDH('prime256v1');
+    const scalar = Buffer.concat([Buffer.alloc(1), Buffer.alloc(31, 7)]);
+    ecdh.setPrivateKey(scalar);
+    const short = { publicKey: ecdh.getPublicKey('base64url'), privateKey: scalar.subarray(1).toString('base64url') };
+    await writeFile(path.join(dir, VAPID_FILE), JSON.stringify(short));
+    const kept = await ensureVapidKeys(dir, none);
+    expect(kept).toEqual({ publicKey: short.publicKey, privateKey: scalar.toString('base64url') });
+    expect(await ensureVapidKeys(path.join(dir, 'unused'), short)).toEqual(kept);
+    // Signing with it works: the provider checks its keys when it is made.
+    expect(() => createWebPushProvider({ vapid: { ...kept, subject: 'mailto:ops@example.com' } })).not.toThrow();
   });
 });

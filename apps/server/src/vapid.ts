@@ -1,4 +1,5 @@
 import { createECDH } from 'node:crypto';
+import { generateVapidKeys } from '@ottr/push-webpush';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -20,11 +21,9 @@ export interface VapidKeys {
  * would silently end every subscription.
  */
 export async function ensureVapidKeys(dataDir: string, configured: VapidKeys, logger?: Logger): Promise<VapidKeys> {
-  if (configured.publicKey !== '' && configured.privateKey !== '') return configured;
+  if (configured.publicKey !== '' && configured.privateKey !== '') return withFullScalar(configured);
   const file = path.join(dataDir, VAPID_FILE);
-  const ecdh = createECDH('prime256v1');
-  ecdh.generateKeys();
-  const fresh: VapidKeys = { publicKey: ecdh.getPublicKey('base64url'), privateKey: ecdh.getPrivateKey('base64url') };
+  const fresh: VapidKeys = generateVapidKeys();
   try {
     await writeFile(file, `${JSON.stringify(fresh, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
     logger?.info({ file }, 'generated the VAPID keys for Web Push');
@@ -41,7 +40,17 @@ export async function ensureVapidKeys(dataDir: string, configured: VapidKeys, lo
   if (!validPair(kept)) {
     throw new ConfigError([`${file}: not a P-256 key pair; restore it, or set OTTR_VAPID_PUBLIC_KEY and OTTR_VAPID_PRIVATE_KEY (a new pair ends every browser's subscription)`]);
   }
-  return { publicKey: kept.publicKey, privateKey: kept.privateKey };
+  return withFullScalar(kept);
+}
+
+/**
+ * The private key as the 32 bytes VAPID signing needs: a scalar with leading zero bytes (1 in 256
+ * keys) is often written shorter, and web-push refuses it so.
+ */
+export function withFullScalar(keys: VapidKeys): VapidKeys {
+  const scalar = Buffer.from(keys.privateKey, 'base64url');
+  if (scalar.length >= 32) return { publicKey: keys.publicKey, privateKey: keys.privateKey };
+  return { publicKey: keys.publicKey, privateKey: Buffer.concat([Buffer.alloc(32 - scalar.length), scalar]).toString('base64url') };
 }
 
 /** Whether the private key is a P-256 scalar whose public point is `publicKey`. */
